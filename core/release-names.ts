@@ -1,0 +1,60 @@
+/**
+ * Names of apps, versions and the S3 keys they live under. These patterns are the first of
+ * several gates an untrusted string passes before it reaches a host: the same patterns are the
+ * SSM document's allowedPatterns, and the host script checks them once more.
+ */
+
+/** Lower-case letters, digits and inner hyphens; 1 to 40 characters. */
+export const APP_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * Semantic versions without build metadata ('+' is awkward in S3 keys and URLs, and build
+ * metadata does not order releases anyway); at most 64 characters.
+ */
+export const VERSION_PATTERN =
+  /^(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})(?:-[0-9A-Za-z-]{1,20}(?:\.[0-9A-Za-z-]{1,20}){0,4})?$/;
+
+export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Where release artifacts live in the bucket; the EventBridge rule listens under it. */
+export const RELEASES_PREFIX = 'releases/';
+
+export const ARTIFACT_SUFFIX = '.tar.gz';
+
+/** Signature objects sit next to the artifact: binary first, then ASCII-armored. */
+export const SIGNATURE_SUFFIXES = ['.sig', '.asc'] as const;
+
+export interface ReleaseName {
+  readonly app: string;
+  readonly version: string;
+}
+
+export function isAppName(value: unknown): value is string {
+  return typeof value === 'string' && APP_NAME_PATTERN.test(value);
+}
+
+export function isVersion(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 64 && VERSION_PATTERN.test(value);
+}
+
+/** `releases/web/web-1.4.0.tar.gz` for app `web`, version `1.4.0`. */
+export function artifactKey({ app, version }: ReleaseName): string {
+  return `${RELEASES_PREFIX}${app}/${app}-${version}${ARTIFACT_SUFFIX}`;
+}
+
+/**
+ * Reads app and version from an artifact key, or null when the key is not a release artifact
+ * (a signature, a README, anything outside the layout). The key only routes: verification
+ * later checks that the signed metadata says the same.
+ */
+export function parseArtifactKey(key: string): ReleaseName | null {
+  if (!key.startsWith(RELEASES_PREFIX) || !key.endsWith(ARTIFACT_SUFFIX)) return null;
+  const rest = key.slice(RELEASES_PREFIX.length, -ARTIFACT_SUFFIX.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0) return null;
+  const app = rest.slice(0, slash);
+  const fileStem = rest.slice(slash + 1);
+  if (!isAppName(app) || !fileStem.startsWith(`${app}-`)) return null;
+  const version = fileStem.slice(app.length + 1);
+  return isVersion(version) ? { app, version } : null;
+}
