@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { executionNameForObject } from '../../core/execution-name.ts';
+import { waitForExecution } from '../../core/operator/operator-run.ts';
+import { signDetached } from '../../release/gpg.ts';
+import { packageRelease } from '../../release/package-release.ts';
+import { uploadRelease } from '../../release/upload-release.ts';
+import { cliSettings } from '../cli-settings.ts';
+import { cliClients } from '../clients.ts';
+import { type Command, parseCommandArgs } from '../command.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { renderExecutionEnd } from '../render/execution.ts';
+
+export const releaseCommand: Command = {
+  name: 'release',
+  usage:
+    'signet release <build-dir> --app <app> --version <version> [--key <gpg-key-id>] [--armor] ' +
+    '[--gnupghome <dir>] [--bucket <bucket>] [--source <commit>] [--wait]',
+  summary: 'package a build directory, sign it with gpg, and upload it: the upload deploys it',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      this,
+      args,
+      {
+        app: { type: 'string' },
+        version: { type: 'string' },
+        key: { type: 'string' },
+        armor: { type: 'boolean', default: false },
+        gnupghome: { type: 'string' },
+        bucket: { type: 'string' },
+        source: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+      },
+      { min: 1, max: 1 },
+    );
+    const settings = cliSettings(io.env);
+    const app = values.app ?? '';
+    const version = values.version ?? '';
+    const bucket = values.bucket ?? settings.artifactBucket();
+    const releasedBy = `${userInfo().username}`;
+    const work = await mkdtemp(join(tmpdir(), 'signet-release-'));
+    try {
+      const artifact = await packageRelease({
+        sourceDir: resolve(positionals[0] ?? '.'),
+        app,
+        version,
+        outFile: join(work, `${app}-${version}.tar.gz`),
+        createdBy: releasedBy,
+        ...(values.source === undefined ? {} : { source: values.source }),
+      });
+      const signatureFile = await signDetached(artifact.file, {
+        armor: values.armor,
+        ...(values.key === undefined ? {} : { keyId: values.key }),
+        ...(values.gnupghome === undefined ? {} : { home: values.gnupghome }),
+      });
+      const uploaded = await uploadRelease(cliClients.s3, {
+        bucket,
+        app,
+        version,
+        artifactFile: artifact.file,
+        artifactSha256: artifact.sha256,
+        signatureFile,
+        releasedBy,
+      });
+      const name = executionNameForObject({ app, version }, uploaded);
+      io.out(
+        [
+          `released ${app} ${version}`,
+          `  artifact   s3://${bucket}/${uploaded.key}${uploaded.versionId ? ` (version ${uploaded.versionId})` : ''}`,
+          `  signature  s3://${bucket}/${uploaded.signatureKey}`,
+          `  sha256     ${artifact.sha256}`,
+          `  deployment ${name}`,
+        ].join('\n'),
+      );
+      if (!values.wait) return ExitCode.ok;
+
+      const executionArn = `${settings.stateMachineArn().replace(':stateMachine:', ':execution:')}:${name}`;
+      const execution = await waitForStart(executionArn);
+      io.out(renderExecutionEnd(execution));
+      return execution.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  },
+};
+
+/** The upload starts the execution through EventBridge a moment later: wait for it to exist. */
+async function waitForStart(executionArn: string) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await waitForExecution(cliClients.sfn, executionArn, { pollMs: 1000 });
+    } catch (error) {
+      if ((error as Error).name !== 'ExecutionDoesNotExist' || attempt >= 60) throw error;
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+  }
+}

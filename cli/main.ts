@@ -1,0 +1,88 @@
+import { SignetError } from '../core/errors.ts';
+import type { Command, CommandIo } from './command.ts';
+import { auditCommand, historyCommand } from './commands/history.ts';
+import { localCommand } from './commands/local.ts';
+import { redeployCommand, rollbackCommand } from './commands/operator-runs.ts';
+import { releaseCommand } from './commands/release.ts';
+import { statusCommand } from './commands/status.ts';
+import { ExitCode, type ExitCodeValue } from './exit-codes.ts';
+
+export const COMMANDS: readonly Command[] = [
+  releaseCommand,
+  statusCommand,
+  historyCommand,
+  redeployCommand,
+  rollbackCommand,
+  auditCommand,
+  localCommand,
+];
+
+export function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'signet: signed, verified, health-checked deployments to EC2 through SSM, without SSH',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `signet <command> --help` for its usage. Exit codes: 0 ok, 1 deployment failed,',
+    '2 usage, 3 setup (setting, tool or configuration), 4 AWS call failed, 70 internal error.',
+  ].join('\n');
+}
+
+/** Runs one command line and returns the exit code; every failure becomes a message here. */
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<ExitCodeValue> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(helpText());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    io.err(`signet: unknown command ${name}\n\n${helpText()}`);
+    return ExitCode.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}
+
+function reportFailure(error: unknown, io: CommandIo): ExitCodeValue {
+  if (error instanceof SignetError) {
+    io.err(`signet: ${error.name}: ${error.message}`);
+    if (error.name === 'UsageError') return ExitCode.usage;
+    if (['ConfigInvalid', 'ToolMissing', 'InputInvalid', 'NodeTooOld'].includes(error.name)) {
+      return ExitCode.setup;
+    }
+    return ExitCode.failed;
+  }
+  const metadata = (error as { $metadata?: unknown }).$metadata;
+  if (metadata !== undefined || (error as { code?: string }).code === 'ECONNREFUSED') {
+    io.err(`signet: AWS call failed: ${(error as Error).name}: ${(error as Error).message}`);
+    return ExitCode.aws;
+  }
+  io.err(`signet: internal error: ${(error as Error).stack ?? String(error)}`);
+  return ExitCode.internal;
+}
+
+if (import.meta.main || process.argv[1]?.endsWith('signet.mjs')) {
+  let interrupt: () => void = () => undefined;
+  const interrupted = new Promise<void>((resolve) => {
+    interrupt = resolve;
+  });
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const code = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    env: process.env,
+    interrupted,
+  });
+  process.exitCode = code;
+}

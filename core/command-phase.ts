@@ -1,0 +1,73 @@
+import type { AppConfig } from './app-config.ts';
+
+/**
+ * The four things Signet asks of instances. Health checks run after an install and again
+ * after a rollback, against whichever release is then current.
+ */
+export type CommandPhase = 'install' | 'health' | 'rollback' | 'rollback-health';
+
+export const COMMAND_PHASES: readonly CommandPhase[] = [
+  'install',
+  'health',
+  'rollback',
+  'rollback-health',
+];
+
+/** The release a command is about: the new one, or the recorded one to return to. */
+export interface CommandRelease {
+  readonly version: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly sha256: string;
+}
+
+/** The document's Action for each phase. */
+export function documentAction(phase: CommandPhase): 'install' | 'rollback' | 'health' {
+  if (phase === 'install' || phase === 'rollback') return phase;
+  return 'health';
+}
+
+/** Rollback phases act on every instance touched so far; the others on the current batch. */
+export function instancesForPhase(
+  phase: CommandPhase,
+  batches: readonly (readonly string[])[],
+  batchIndex: number,
+): string[] {
+  if (phase === 'install' || phase === 'health') return [...(batches[batchIndex] ?? [])];
+  return batches.slice(0, batchIndex + 1).flat();
+}
+
+/**
+ * The document parameters for a phase, as strings (SSM parameters are always strings). The
+ * artifact URL is passed separately because it is a short-lived credential: it is built inside
+ * the Lambda that sends the command and never returned into the execution's state.
+ */
+export function documentParameters(options: {
+  readonly phase: CommandPhase;
+  readonly app: string;
+  readonly deploymentId: string;
+  readonly release: CommandRelease;
+  readonly config: AppConfig;
+  readonly artifactUrl: string;
+}): Record<string, string> {
+  const { phase, app, deploymentId, release, config, artifactUrl } = options;
+  const action = documentAction(phase);
+  const downloads = action !== 'health';
+  return {
+    Action: action,
+    App: app,
+    Version: release.version,
+    DeploymentId: deploymentId,
+    ArtifactUrl: downloads ? artifactUrl : '',
+    ArtifactSha256: downloads ? release.sha256 : '',
+    KeepReleases: String(config.install.keepReleases),
+    HealthPath: config.health.path,
+    HealthPort: String(config.health.port),
+    HealthExpectedStatus: String(config.health.expectedStatus),
+    HealthRetries: String(config.health.retries),
+    HealthIntervalSeconds: String(config.health.intervalSeconds),
+    HealthBakeSeconds: String(config.health.bakeSeconds),
+    HealthTimeoutSeconds: String(config.health.timeoutSeconds),
+  };
+}

@@ -1,0 +1,37 @@
+import type { CommandState } from './command-state.ts';
+import type { LockLease } from './deployment-lock.ts';
+import type { DeploymentRequest } from './deployment-request.ts';
+import type { ExcludedInstance } from './fleet-targets.ts';
+import type { DeployedRelease, ReleaseRecord } from './release-record.ts';
+import type { VerifiedRelease } from './verified-release.ts';
+
+/** What a Catch puts at its ResultPath: Step Functions' own error shape. */
+export interface CaughtError {
+  readonly Error: string;
+  /** In AWS a Lambda error's cause is JSON: {errorType, errorMessage, trace}. */
+  readonly Cause?: string;
+}
+
+/**
+ * The execution's state between states, key by key, in the order the state machine fills it
+ * (statemachine/deploy.asl.json). Any key can be missing: the deployment may have stopped
+ * before it was set.
+ */
+export interface DeploymentState {
+  readonly request?: DeploymentRequest;
+  readonly lock?: LockLease;
+  readonly artifact?: VerifiedRelease;
+  readonly plan?: {
+    readonly batches: readonly (readonly string[])[];
+    readonly batchCount: number;
+    readonly instanceCount: number;
+    readonly excluded: readonly ExcludedInstance[];
+    readonly rollbackTarget: DeployedRelease | null;
+  };
+  readonly rollout?: { readonly batchIndex: number };
+  readonly command?: CommandState;
+  readonly record?: ReleaseRecord;
+  readonly failure?: CaughtError;
+  readonly rollback?: { readonly status: 'RolledBack' };
+  readonly rollbackFailure?: CaughtError;
+}

@@ -1,0 +1,112 @@
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { TargetSelector } from './app-config.ts';
+
+export interface ExcludedInstance {
+  readonly instanceId: string;
+  /** stopped, stopping, pending, not-managed (no SSM agent registered), ConnectionLost, ... */
+  readonly reason: string;
+}
+
+export interface FleetTargets {
+  /** Running instances whose SSM agent is online: the ones Signet will touch. */
+  readonly reachable: readonly string[];
+  readonly excluded: readonly ExcludedInstance[];
+}
+
+// DescribeInstanceInformation takes at most 50 instance ids per filter value list.
+const SSM_FILTER_LIMIT = 50;
+
+/**
+ * The app's fleet: instances carrying its tag, split into those Signet can reach and those it
+ * cannot (named, so operators see why). Terminated instances are not part of a fleet.
+ */
+export async function findFleetTargets(
+  ec2: EC2Client,
+  ssm: SSMClient,
+  selector: TargetSelector,
+): Promise<FleetTargets> {
+  const tagged = await describeTaggedInstances(ec2, selector);
+  const running = tagged.filter((instance) => instance.state === 'running');
+  const online = await onlineInSsm(
+    ssm,
+    running.map((instance) => instance.id),
+  );
+
+  const excluded: ExcludedInstance[] = [];
+  for (const instance of tagged) {
+    if (instance.state !== 'running') {
+      excluded.push({ instanceId: instance.id, reason: instance.state });
+    } else if (!online.has(instance.id)) {
+      excluded.push({ instanceId: instance.id, reason: 'not-managed' });
+    } else if (online.get(instance.id) !== 'Online') {
+      excluded.push({ instanceId: instance.id, reason: online.get(instance.id) ?? 'unknown' });
+    }
+  }
+  const reachable = running
+    .map((instance) => instance.id)
+    .filter((id) => online.get(id) === 'Online')
+    .sort();
+  return { reachable, excluded };
+}
+
+/** Splits instance ids into consecutive batches of at most `size`. */
+export function toBatches(instanceIds: readonly string[], size: number): string[][] {
+  const batches: string[][] = [];
+  for (let start = 0; start < instanceIds.length; start += size) {
+    batches.push(instanceIds.slice(start, start + size));
+  }
+  return batches;
+}
+
+async function describeTaggedInstances(ec2: EC2Client, selector: TargetSelector) {
+  const instances: { id: string; state: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: `tag:${selector.tagKey}`, Values: [selector.tagValue] },
+          {
+            Name: 'instance-state-name',
+            Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'],
+          },
+        ],
+        MaxResults: 1000,
+        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+      }),
+    );
+    for (const reservation of page.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) {
+        if (instance.InstanceId !== undefined) {
+          instances.push({ id: instance.InstanceId, state: instance.State?.Name ?? 'unknown' });
+        }
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return instances;
+}
+
+/** Ping status by instance id, for the instances SSM knows. */
+async function onlineInSsm(ssm: SSMClient, instanceIds: string[]): Promise<Map<string, string>> {
+  const status = new Map<string, string>();
+  for (let start = 0; start < instanceIds.length; start += SSM_FILTER_LIMIT) {
+    const ids = instanceIds.slice(start, start + SSM_FILTER_LIMIT);
+    let nextToken: string | undefined;
+    do {
+      const page = await ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: ids }],
+          MaxResults: 50,
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        }),
+      );
+      for (const info of page.InstanceInformationList ?? []) {
+        if (info.InstanceId !== undefined) status.set(info.InstanceId, info.PingStatus ?? '');
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+  }
+  return status;
+}

@@ -1,0 +1,129 @@
+import type { Gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { ArchiveInvalid, ArtifactTooLarge } from '../errors.ts';
+import { ArchivePolicy } from './archive-policy.ts';
+import type { RootFiles } from './root-files.ts';
+import { TarScanner } from './tar-scanner.ts';
+import type { ArchiveLimits, ArchiveSummary } from './types.ts';
+
+/** Larger than zlib's 16 KiB default: fewer hand-offs between the thread pool and JS. */
+const INFLATE_CHUNK_BYTES = 64 * 1024;
+
+export interface ArchiveScanResult {
+  /** The first fault found, or null when the archive passed every rule. */
+  readonly fault: unknown;
+  readonly summary: ArchiveSummary;
+  readonly rootFiles: RootFiles;
+}
+
+/**
+ * gunzip -> tar scanner -> entry rules, fed the artifact's bytes as they are read. The first
+ * fault is kept and the rest of the artifact is no longer inflated: the verdict is already
+ * known, and an inflation bomb then costs at most the unpacked-size cap (plus one chunk).
+ */
+export class ArchiveScan {
+  readonly #app: string;
+  readonly #limits: ArchiveLimits;
+  readonly #gunzip: Gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+  readonly #policy: ArchivePolicy;
+  readonly #scanner: TarScanner;
+  readonly #settled: Promise<void>;
+  #fault: unknown = null;
+  #stopped = false;
+  #inflatedBytes = 0;
+
+  constructor(app: string, limits: ArchiveLimits) {
+    this.#app = app;
+    this.#limits = limits;
+    this.#policy = new ArchivePolicy(app, limits);
+    this.#scanner = new TarScanner(app, this.#policy, limits.maxPathLength);
+    this.#settled = new Promise((resolve) => {
+      this.#gunzip.once('end', resolve);
+      this.#gunzip.once('close', resolve);
+    });
+    this.#gunzip.on('data', (chunk: Buffer) => this.#onInflated(chunk));
+    this.#gunzip.on('error', (error) => {
+      this.#stop(
+        new ArchiveInvalid(
+          `app ${app}: the artifact is not a valid gzip stream (${error.message})`,
+          {
+            details: { app },
+            cause: error,
+          },
+        ),
+      );
+    });
+  }
+
+  /**
+   * Hands the next artifact bytes to gunzip, which inflates them on libuv's thread pool.
+   * Returns a promise when gunzip wants no more until it drains, so the caller pauses reading.
+   */
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    if (this.#stopped) return undefined;
+    if (this.#gunzip.write(chunk)) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#gunzip.off('drain', done).off('close', done);
+        resolve();
+      };
+      this.#gunzip.once('drain', done).once('close', done);
+    });
+  }
+
+  /** After the artifact's last byte: ends gunzip, checks the tar stream ended cleanly. */
+  async finish(): Promise<ArchiveScanResult> {
+    if (!this.#stopped) this.#gunzip.end();
+    await this.#settled;
+    if (this.#fault === null) {
+      try {
+        this.#scanner.finish();
+        this.#policy.finish();
+      } catch (error) {
+        this.#fault = error;
+      }
+    }
+    return {
+      fault: this.#fault,
+      summary: {
+        entries: this.#policy.entries,
+        unpackedBytes: this.#inflatedBytes,
+        regularFiles: this.#policy.regularFiles,
+      },
+      rootFiles: this.#policy.rootFiles,
+    };
+  }
+
+  /** Releases zlib's memory when the read failed and no verdict on the archive is needed. */
+  abort(): void {
+    this.#stopped = true;
+    this.#gunzip.destroy();
+  }
+
+  #onInflated(chunk: Buffer): void {
+    if (this.#stopped) return;
+    this.#inflatedBytes += chunk.length;
+    if (this.#inflatedBytes > this.#limits.maxUnpackedBytes) {
+      const { maxUnpackedBytes } = this.#limits;
+      this.#stop(
+        new ArtifactTooLarge(
+          `app ${this.#app}: the archive inflates past the cap of ${maxUnpackedBytes} bytes`,
+          { details: { app: this.#app, maxUnpackedBytes, inflatedBytes: this.#inflatedBytes } },
+        ),
+      );
+      return;
+    }
+    try {
+      this.#scanner.write(chunk);
+    } catch (error) {
+      this.#stop(error);
+    }
+  }
+
+  #stop(fault: unknown): void {
+    if (this.#fault === null) this.#fault = fault;
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#gunzip.destroy();
+  }
+}

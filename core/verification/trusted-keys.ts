@@ -1,0 +1,132 @@
+import * as openpgp from 'openpgp';
+import { ConfigInvalid } from '../errors.ts';
+import { messageOf } from './messages.ts';
+import type { TrustedKey } from './types.ts';
+
+declare const parsedByVerification: unique symbol;
+
+/**
+ * An app's trusted keys, parsed and checked once. Opaque: only `parseTrustedKeys` makes one,
+ * so a verification can never run against keys that skipped these checks.
+ */
+export interface ParsedTrustedKeys {
+  readonly app: string;
+  readonly labels: readonly string[];
+  readonly [parsedByVerification]: true;
+}
+
+/** One trusted public key with the label the app's configuration gives it. */
+export interface TrustedKeyEntry {
+  readonly label: string;
+  readonly key: openpgp.PublicKey;
+}
+
+const entriesOf = new WeakMap<ParsedTrustedKeys, readonly TrustedKeyEntry[]>();
+
+const SIGNING_ALGORITHMS: ReadonlySet<openpgp.enums.publicKey> = new Set([
+  openpgp.enums.publicKey.rsaEncryptSign,
+  openpgp.enums.publicKey.rsaSign,
+  openpgp.enums.publicKey.dsa,
+  openpgp.enums.publicKey.ecdsa,
+  openpgp.enums.publicKey.eddsaLegacy,
+  openpgp.enums.publicKey.ed25519,
+  openpgp.enums.publicKey.ed448,
+]);
+
+/**
+ * Parses an app's trusted keys, refusing (ConfigInvalid) an empty list, a duplicate label, a
+ * key that does not parse, a private key, or a key none of whose (sub)keys may sign data.
+ * Revoked and expired keys are accepted here: verification then names why a signature fails.
+ *
+ * @example
+ * const keys = await parseTrustedKeys('web', [{ label: 'ci', armoredPublicKey: armored }]);
+ */
+export async function parseTrustedKeys(
+  app: string,
+  keys: readonly TrustedKey[],
+): Promise<ParsedTrustedKeys> {
+  if (keys.length === 0) {
+    throw new ConfigInvalid(`app ${app}: no trusted signing keys are configured`, {
+      details: { app },
+    });
+  }
+  const entries: TrustedKeyEntry[] = [];
+  for (const { label, armoredPublicKey } of keys) {
+    if (entries.some((entry) => entry.label === label)) {
+      throw new ConfigInvalid(`app ${app}: trusted key label "${label}" is used twice`, {
+        details: { app, label },
+      });
+    }
+    entries.push({ label, key: await parseOneKey(app, label, armoredPublicKey) });
+  }
+  const parsed = { app, labels: entries.map((entry) => entry.label) } as const;
+  const opaque = Object.freeze(parsed) as unknown as ParsedTrustedKeys;
+  entriesOf.set(opaque, Object.freeze(entries));
+  return opaque;
+}
+
+/** The keys behind a ParsedTrustedKeys; refuses a look-alike object not made by the parser. */
+export function trustedKeyEntries(parsed: ParsedTrustedKeys): readonly TrustedKeyEntry[] {
+  const entries = entriesOf.get(parsed);
+  if (entries === undefined) {
+    throw new ConfigInvalid('trusted keys must come from parseTrustedKeys', {
+      details: { app: parsed.app },
+    });
+  }
+  return entries;
+}
+
+async function parseOneKey(
+  app: string,
+  label: string,
+  armored: string,
+): Promise<openpgp.PublicKey> {
+  const refuse = (reason: string, cause?: unknown) =>
+    new ConfigInvalid(`app ${app}: trusted key "${label}" ${reason}`, {
+      details: { app, label },
+      ...(cause === undefined ? {} : { cause }),
+    });
+  let parsed: openpgp.Key[];
+  try {
+    parsed = await openpgp.readKeys({ armoredKeys: armored });
+  } catch (error) {
+    throw refuse(`is not an armored OpenPGP public key (${messageOf(error)})`, error);
+  }
+  const [key, ...others] = parsed;
+  if (key === undefined) throw refuse('holds no key');
+  if (others.length > 0) throw refuse(`holds ${parsed.length} keys; give each its own label`);
+  // A secret key in configuration means the signing secret leaked into the deployment stack.
+  if (key.isPrivate()) throw refuse('is a PRIVATE key: configure the public key only');
+  if (!hasSigningCapableKey(key)) throw refuse('has no (sub)key allowed to sign data');
+  return key;
+}
+
+/**
+ * Mirrors openpgp's own rule (a signing algorithm and the sign-data key flag), read from every
+ * self-signature without checking dates: whether the key is valid when it signed is decided
+ * per signature, at verification.
+ */
+function hasSigningCapableKey(key: openpgp.Key): boolean {
+  // RFC 9580 (v6) keys state their flags in a direct-key signature; openpgp keeps those in a
+  // member its type declarations leave out.
+  const direct = (key as unknown as { directSignatures?: openpgp.SignaturePacket[] })
+    .directSignatures;
+  const primarySignatures = [
+    ...(direct ?? []),
+    ...key.users.flatMap((user) => user.selfCertifications),
+  ];
+  if (canSignData(key.keyPacket.algorithm, primarySignatures)) return true;
+  return key.subkeys.some((subkey) =>
+    canSignData(subkey.keyPacket.algorithm, subkey.bindingSignatures),
+  );
+}
+
+function canSignData(
+  algorithm: openpgp.enums.publicKey,
+  selfSignatures: readonly openpgp.SignaturePacket[],
+): boolean {
+  if (!SIGNING_ALGORITHMS.has(algorithm)) return false;
+  return selfSignatures.some(
+    (signature) => ((signature.keyFlags?.[0] ?? 0) & openpgp.enums.keyFlags.signData) !== 0,
+  );
+}

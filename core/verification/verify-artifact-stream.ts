@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type * as openpgp from 'openpgp';
+import { readAppSpecText } from './appspec-text.ts';
+import { ArchiveScan } from './archive-scan.ts';
+import { readExactly } from './artifact-reader.ts';
+import { APPSPEC_FILE, DEFAULT_ARCHIVE_LIMITS, RELEASE_METADATA_FILE } from './constants.ts';
+import { readDetachedSignature } from './openpgp-signature.ts';
+import { parseReleaseMetadata } from './release-metadata.ts';
+import { SignatureDigests } from './signature-digests.ts';
+import { decideSignature, findTrustedPackets, needsDigest } from './signature-verdict.ts';
+import { trustedKeyEntries } from './trusted-keys.ts';
+import type { VerifiedArtifact, VerifyArtifactInput } from './types.ts';
+
+/**
+ * Verifies an artifact in one streaming pass: each chunk is counted, hashed (SHA-256 for the
+ * record, and whatever the signature's hash is), and inflated into the tar scanner. Memory
+ * stays flat whatever the artifact's size: reading pauses while gunzip is behind, and nothing
+ * keeps more than a chunk, a tar header and the two small root files.
+ *
+ * Throws, in this order of precedence: ArtifactReadIncomplete; then the signature's refusal
+ * (SignatureMalformed, SignatureWeakHash, SignerNotTrusted, SignerRevoked, SignerExpired,
+ * SignatureInvalid); then the archive's (ArtifactTooLarge, ArchiveInvalid, UnsafeArchiveEntry);
+ * then ReleaseMetadataInvalid and AppSpecInvalid. Comparing the metadata with the S3 key is
+ * the caller's job.
+ *
+ * @example
+ * const verified = await verifyArtifactStream({
+ *   app: 'web', artifact: object.Body, expectedSize: object.ContentLength,
+ *   signature: signatureBytes, trustedKeys: await parseTrustedKeys('web', keys),
+ * });
+ */
+export async function verifyArtifactStream(input: VerifyArtifactInput): Promise<VerifiedArtifact> {
+  const { app } = input;
+  const limits = input.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  const trusted = trustedKeyEntries(input.trustedKeys);
+  // A malformed signature is remembered, not thrown: a failed read outranks it.
+  const signature = await readDetachedSignature(app, input.signature).then(
+    (packets) => ({ packets }),
+    (error: unknown) => ({ error, packets: [] as readonly openpgp.SignaturePacket[] }),
+  );
+  const trustedPackets = findTrustedPackets(signature.packets, trusted);
+  const artifactHash = createHash('sha256');
+  const digests = new SignatureDigests(
+    trustedPackets.filter(needsDigest).map(({ packet }) => packet),
+    artifactHash,
+  );
+  const archive = new ArchiveScan(app, limits);
+
+  let size: number;
+  try {
+    size = await readExactly(app, input.artifact, input.expectedSize, (chunk) => {
+      // gunzip first: it inflates on the thread pool while this thread hashes the same chunk.
+      const gunzipReady = archive.write(chunk);
+      artifactHash.update(chunk);
+      digests.update(chunk);
+      return gunzipReady;
+    });
+  } catch (error) {
+    archive.abort();
+    throw error;
+  }
+  const signatureDigests = digests.finish();
+  const sha256 = artifactHash.digest('hex');
+  const scan = await archive.finish();
+
+  // The signature is the authority, so its verdict outranks the archive's: a tampered artifact
+  // must read as SignatureInvalid, not as whatever its tampered bytes happen to look like, and
+  // an archive fault is only worth reporting about bytes a trusted key vouched for.
+  if ('error' in signature) throw signature.error;
+  const signer = await decideSignature({
+    app,
+    packets: signature.packets,
+    trustedPackets,
+    trustedLabels: input.trustedKeys.labels,
+    digests: signatureDigests,
+  });
+  if (scan.fault !== null) throw scan.fault;
+  const metadata = parseReleaseMetadata(app, scan.rootFiles.get(RELEASE_METADATA_FILE));
+  const appspecText = readAppSpecText(app, scan.rootFiles.get(APPSPEC_FILE));
+  return { sha256, size, signer, metadata, appspecText, archive: scan.summary };
+}

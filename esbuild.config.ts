@@ -1,0 +1,52 @@
+/**
+ * Bundles each Lambda on its own for the nodejs24.x runtime: one ESM file per function under
+ * dist/functions/<id>/index.mjs, so each function ships only what it imports. Run with
+ * `npm run build`; infra/ calls bundleFunctions() the same way.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { handlerEntry, LAMBDA_FUNCTIONS } from './functions/manifest.ts';
+
+export const DIST_DIR = join(import.meta.dirname, 'dist', 'functions');
+
+export interface BundleResult {
+  readonly id: string;
+  readonly file: string;
+  readonly bytes: number;
+}
+
+export async function bundleFunctions(outDir = DIST_DIR): Promise<BundleResult[]> {
+  const results: BundleResult[] = [];
+  for (const spec of LAMBDA_FUNCTIONS) {
+    const dir = join(outDir, spec.id);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'index.mjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, handlerEntry(spec))],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'esm',
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      // Some CommonJS dependencies call require() for Node built-ins; ESM bundles need it made.
+      banner: {
+        js: "import { createRequire as __signetRequire } from 'node:module'; const require = __signetRequire(import.meta.url);",
+      },
+      logLevel: 'warning',
+    });
+    results.push({ id: spec.id, file, bytes: (await stat(file)).size });
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  for (const result of await bundleFunctions()) {
+    process.stdout.write(
+      `${result.id.padEnd(18)} ${(result.bytes / 1024).toFixed(0).padStart(6)} KiB\n`,
+    );
+  }
+}

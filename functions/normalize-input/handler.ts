@@ -1,0 +1,133 @@
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import {
+  type DeploymentRequest,
+  type ParsedInput,
+  parseExecutionInput,
+  requestForObject,
+} from '../../core/deployment-request.ts';
+import { InputInvalid, NothingToRollBackTo } from '../../core/errors.ts';
+import { artifactKey } from '../../core/release-names.ts';
+import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
+import { setting } from '../../core/settings.ts';
+import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
+
+export interface NormalizeInputEvent {
+  /** The execution's input, whatever shape it came in. */
+  readonly input: unknown;
+}
+
+export interface NormalizeInputDeps {
+  readonly s3: () => S3Client;
+  readonly ssm: () => SSMClient;
+  readonly parameterPrefix: () => string;
+  readonly artifactBucket: () => string;
+}
+
+/**
+ * The first state: every accepted input becomes one DeploymentRequest pinned to exact bytes
+ * (an object version, or an ETag on an unversioned bucket), so later states never read
+ * "whatever the key holds now". Operator runs named by app and version are pinned to the
+ * recorded release when there is one, so a rollback gets the very bytes that ran before.
+ */
+export function normalizeInput(
+  deps: NormalizeInputDeps,
+): PlainHandler<NormalizeInputEvent, { readonly request: DeploymentRequest }> {
+  return async (event, { logger }) => {
+    const parsed = parseExecutionInput(event.input);
+    const request = await resolve(parsed, deps);
+    logger.info('deployment requested', {
+      app: request.app,
+      version: request.version,
+      intent: request.intent,
+      source: request.source,
+      key: request.key,
+      versionId: request.versionId,
+    });
+    return { request };
+  };
+}
+
+async function resolve(parsed: ParsedInput, deps: NormalizeInputDeps): Promise<DeploymentRequest> {
+  if (parsed.kind === 'object') {
+    const pinned =
+      parsed.versionId === null && parsed.etag === null
+        ? { ...parsed, ...(await pinLatest(deps.s3(), parsed.bucket, parsed.key)) }
+        : parsed;
+    return requestForObject(pinned);
+  }
+
+  const record = await readReleaseRecord(deps.ssm(), deps.parameterPrefix(), parsed.app);
+  if (parsed.kind === 'rollback') {
+    if (record.previous === null) {
+      throw new NothingToRollBackTo(`App ${parsed.app} has no previous release to roll back to`, {
+        details: { app: parsed.app, current: record.current?.version ?? null },
+      });
+    }
+    return fromRecorded(record.previous, 'rollback', parsed.requestedBy);
+  }
+
+  const recorded = [record.current, record.previous].find((r) => r?.version === parsed.version);
+  if (recorded) return fromRecorded(recorded, 'redeploy', parsed.requestedBy);
+
+  const bucket = deps.artifactBucket();
+  const key = artifactKey(parsed);
+  const pin = await pinLatest(deps.s3(), bucket, key);
+  return requestForObject({
+    kind: 'object',
+    bucket,
+    key,
+    ...pin,
+    intent: 'redeploy',
+    requestedBy: parsed.requestedBy,
+    source: 'manual',
+  });
+}
+
+function fromRecorded(
+  release: DeployedRelease,
+  intent: 'redeploy' | 'rollback',
+  requestedBy: string | null,
+): DeploymentRequest {
+  return requestForObject(
+    {
+      kind: 'object',
+      bucket: release.bucket,
+      key: release.key,
+      versionId: release.versionId,
+      etag: release.etag,
+      intent,
+      requestedBy,
+      source: 'manual',
+    },
+    release.sha256,
+  );
+}
+
+/** Pins a key to the object version (or ETag) it holds right now. */
+async function pinLatest(s3: S3Client, bucket: string, key: string) {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { versionId: head.VersionId ?? null, etag: head.ETag ?? null };
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'NotFound' || name === 'NoSuchKey') {
+      throw new InputInvalid(`No artifact at s3://${bucket}/${key}`, {
+        cause: error,
+        details: { bucket, key },
+      });
+    }
+    throw error;
+  }
+}
+
+export const handler = signetHandler(
+  'normalize-input',
+  normalizeInput({
+    s3: () => clients.s3,
+    ssm: () => clients.ssm,
+    parameterPrefix,
+    artifactBucket: () => setting('artifactBucket'),
+  }),
+);

@@ -1,0 +1,76 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { loadAppConfig } from '../../core/app-config-store.ts';
+import { NoTargets, TargetsUnavailable } from '../../core/errors.ts';
+import { type ExcludedInstance, findFleetTargets, toBatches } from '../../core/fleet-targets.ts';
+import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
+import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
+
+export interface ResolveTargetsEvent {
+  readonly app: string;
+}
+
+/** The rollout: who gets the release, in which batches, and what to return to on failure. */
+export interface RolloutPlan {
+  readonly batches: readonly (readonly string[])[];
+  readonly batchCount: number;
+  readonly instanceCount: number;
+  readonly excluded: readonly ExcludedInstance[];
+  /** The recorded current release; null on an app's first deployment. */
+  readonly rollbackTarget: DeployedRelease | null;
+}
+
+export interface ResolveTargetsDeps {
+  readonly ec2: () => EC2Client;
+  readonly ssm: () => SSMClient;
+  readonly parameterPrefix: () => string;
+}
+
+/**
+ * Finds the app's fleet before any instance is touched. No reachable instance is NoTargets (a
+ * failure: a deployment to nobody must not look like a success), and a tagged instance that is
+ * stopped or offline stops the deployment too, so a fleet never silently runs two versions.
+ */
+export function resolveTargets(
+  deps: ResolveTargetsDeps,
+): PlainHandler<ResolveTargetsEvent, RolloutPlan> {
+  return async ({ app }, { logger }) => {
+    const prefix = deps.parameterPrefix();
+    const config = await loadAppConfig(deps.ssm(), prefix, app);
+    const fleet = await findFleetTargets(deps.ec2(), deps.ssm(), config.targets);
+    const tag = `${config.targets.tagKey}=${config.targets.tagValue}`;
+
+    if (fleet.reachable.length === 0) {
+      throw new NoTargets(`App ${app}: no running, SSM-managed instance is tagged ${tag}`, {
+        details: { app, tag, excluded: fleet.excluded },
+      });
+    }
+    if (fleet.excluded.length > 0) {
+      const names = fleet.excluded.map((e) => `${e.instanceId} (${e.reason})`).join(', ');
+      throw new TargetsUnavailable(`App ${app}: tagged instances cannot be reached: ${names}`, {
+        details: { app, tag, excluded: fleet.excluded },
+      });
+    }
+
+    const record = await readReleaseRecord(deps.ssm(), prefix, app);
+    const batches = toBatches(fleet.reachable, config.rollout.batchSize);
+    logger.info('targets resolved', {
+      instances: fleet.reachable.length,
+      batches: batches.length,
+      rollbackTarget: record.current?.version ?? null,
+    });
+    return {
+      batches,
+      batchCount: batches.length,
+      instanceCount: fleet.reachable.length,
+      excluded: fleet.excluded,
+      rollbackTarget: record.current,
+    };
+  };
+}
+
+export const handler = signetHandler(
+  'resolve-targets',
+  resolveTargets({ ec2: () => clients.ec2, ssm: () => clients.ssm, parameterPrefix }),
+);

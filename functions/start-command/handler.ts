@@ -1,0 +1,163 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { AppConfig } from '../../core/app-config.ts';
+import { loadAppConfig } from '../../core/app-config-store.ts';
+import {
+  type CommandPhase,
+  type CommandRelease,
+  documentAction,
+  documentParameters,
+  instancesForPhase,
+} from '../../core/command-phase.ts';
+import type { CommandState, SentCommand } from '../../core/command-state.ts';
+import { validateDocumentParameters } from '../../core/document-parameters.ts';
+import { InputInvalid } from '../../core/errors.ts';
+import { numericSetting, optionalSetting, setting } from '../../core/settings.ts';
+import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
+
+export interface StartCommandEvent {
+  readonly phase: CommandPhase;
+  readonly app: string;
+  /** The execution's name: shown on hosts and in SSM's command list. */
+  readonly deploymentId: string;
+  readonly release: CommandRelease;
+  readonly batches: readonly (readonly string[])[];
+  readonly batchIndex: number;
+}
+
+export interface StartCommandDeps {
+  readonly ssm: () => SSMClient;
+  readonly s3: () => S3Client;
+  readonly parameterPrefix: () => string;
+  readonly documentName: () => string;
+  readonly artifactUrlSeconds: () => number;
+  readonly outputBucket: () => { bucket: string; prefix: string } | undefined;
+  readonly now?: () => Date;
+}
+
+// SSM's limit on instance ids per SendCommand.
+const MAX_IDS_PER_COMMAND = 50;
+// How long SSM may take to deliver a command to an online instance before giving up.
+const DELIVERY_TIMEOUT_SECONDS = 600;
+
+/**
+ * Sends one phase's command to its instances. The artifact URL is presigned here, pinned to
+ * the verified object version, and never returned: it is a short-lived credential and must not
+ * end up in the execution's history.
+ */
+export function startCommand(
+  deps: StartCommandDeps,
+): PlainHandler<StartCommandEvent, CommandState> {
+  return async (event, { logger }) => {
+    const instanceIds = instancesForPhase(event.phase, event.batches, event.batchIndex);
+    if (instanceIds.length === 0) {
+      throw new InputInvalid(
+        `No instances for ${event.phase} of ${event.app} (batch ${event.batchIndex})`,
+      );
+    }
+    const config = await loadAppConfig(deps.ssm(), deps.parameterPrefix(), event.app);
+    const artifactUrl =
+      documentAction(event.phase) === 'health' ? '' : await presign(deps, event.release);
+    const parameters = documentParameters({ ...event, config, artifactUrl });
+    validateDocumentParameters(parameters);
+
+    const commands: SentCommand[] = [];
+    for (let start = 0; start < instanceIds.length; start += MAX_IDS_PER_COMMAND) {
+      const ids = instanceIds.slice(start, start + MAX_IDS_PER_COMMAND);
+      commands.push({ commandId: await send(deps, event, ids, parameters), instanceIds: ids });
+    }
+
+    const now = (deps.now ?? (() => new Date()))();
+    const budgetSeconds =
+      DELIVERY_TIMEOUT_SECONDS + executionBudgetSeconds(event.phase, config) + 60;
+    logger.info('command sent', {
+      phase: event.phase,
+      version: event.release.version,
+      commands: commands.map((c) => c.commandId),
+      instances: instanceIds.length,
+    });
+    return {
+      phase: event.phase,
+      app: event.app,
+      version: event.release.version,
+      commands,
+      sentAt: now.toISOString(),
+      deadline: new Date(now.getTime() + budgetSeconds * 1000).toISOString(),
+      waitSeconds: config.polling.initialSeconds,
+      maxWaitSeconds: config.polling.maxSeconds,
+      polls: 0,
+      done: false,
+    };
+  };
+}
+
+async function send(
+  deps: StartCommandDeps,
+  event: StartCommandEvent,
+  instanceIds: readonly string[],
+  parameters: Record<string, string>,
+): Promise<string> {
+  const output = deps.outputBucket();
+  const result = await deps.ssm().send(
+    new SendCommandCommand({
+      DocumentName: deps.documentName(),
+      InstanceIds: [...instanceIds],
+      Parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]])),
+      TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
+      Comment: `Signet ${event.phase} ${event.app} ${event.release.version}`.slice(0, 100),
+      MaxConcurrency: String(instanceIds.length),
+      MaxErrors: String(instanceIds.length),
+      ...(output === undefined
+        ? {}
+        : {
+            OutputS3BucketName: output.bucket,
+            OutputS3KeyPrefix: `${output.prefix}${event.app}/${event.deploymentId}/${event.phase}`,
+          }),
+    }),
+  );
+  const commandId = result.Command?.CommandId;
+  if (commandId === undefined)
+    throw new Error(`SendCommand returned no command id for ${event.app}`);
+  return commandId;
+}
+
+/** Upper bound of a phase's run on the host, from the app's own settings. */
+export function executionBudgetSeconds(phase: CommandPhase, config: AppConfig): number {
+  if (phase === 'install' || phase === 'rollback') return config.install.commandTimeoutSeconds;
+  const { retries, intervalSeconds, timeoutSeconds, bakeSeconds } = config.health;
+  const probesDuringBake = Math.ceil(bakeSeconds / intervalSeconds) + 1;
+  return Math.ceil(
+    retries * (intervalSeconds + timeoutSeconds) +
+      bakeSeconds +
+      probesDuringBake * timeoutSeconds +
+      30,
+  );
+}
+
+async function presign(deps: StartCommandDeps, release: CommandRelease): Promise<string> {
+  const request = new GetObjectCommand({
+    Bucket: release.bucket,
+    Key: release.key,
+    ...(release.versionId === null ? {} : { VersionId: release.versionId }),
+  });
+  return getSignedUrl(deps.s3(), request, { expiresIn: deps.artifactUrlSeconds() });
+}
+
+export const handler = signetHandler(
+  'start-command',
+  startCommand({
+    ssm: () => clients.ssm,
+    s3: () => clients.s3,
+    parameterPrefix,
+    documentName: () => setting('documentName'),
+    artifactUrlSeconds: () => numericSetting('artifactUrlSeconds'),
+    outputBucket: () => {
+      const bucket = optionalSetting('commandOutputBucket');
+      return bucket === undefined
+        ? undefined
+        : { bucket, prefix: optionalSetting('commandOutputPrefix') ?? '' };
+    },
+  }),
+);

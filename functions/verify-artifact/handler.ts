@@ -1,0 +1,207 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { gt as isNewer } from 'semver';
+import type { AppConfig } from '../../core/app-config.ts';
+import { loadAppConfig, loadTrustedKeys } from '../../core/app-config-store.ts';
+import { parseAppSpec } from '../../core/appspec.ts';
+import { bareEtag, fetchSignature, getPinned, headPinned } from '../../core/artifact-objects.ts';
+import type { DeploymentRequest } from '../../core/deployment-request.ts';
+import {
+  AppSpecInvalid,
+  ArtifactReadIncomplete,
+  ArtifactTooLarge,
+  ChecksumMismatch,
+  DigestReused,
+  ReleaseMismatch,
+  VersionNotNewer,
+} from '../../core/errors.ts';
+import { type ReleaseRecord, readReleaseRecord } from '../../core/release-record.ts';
+import {
+  DEFAULT_ARCHIVE_LIMITS,
+  parseTrustedKeys,
+  type VerifiedArtifact,
+  verifyArtifactStream,
+} from '../../core/verification/index.ts';
+import type { VerifiedRelease } from '../../core/verified-release.ts';
+import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
+
+export interface VerifyArtifactEvent {
+  readonly request: DeploymentRequest;
+}
+
+export interface VerifyArtifactDeps {
+  readonly s3: () => S3Client;
+  readonly ssm: () => SSMClient;
+  readonly parameterPrefix: () => string;
+}
+
+/**
+ * Decides whether the pinned artifact may be deployed: its signature by a key trusted for the
+ * app, its digest, its archive entries, and its signed app and version against the key it
+ * was uploaded under and the release record. Cheap refusals come before reading the object.
+ */
+export function verifyArtifact(
+  deps: VerifyArtifactDeps,
+): PlainHandler<VerifyArtifactEvent, VerifiedRelease> {
+  return async ({ request }, { logger }) => {
+    const { app } = request;
+    const prefix = deps.parameterPrefix();
+    const s3 = deps.s3();
+    const config = await loadAppConfig(deps.ssm(), prefix, app);
+    const trustedKeys = await parseTrustedKeys(app, await loadTrustedKeys(deps.ssm(), prefix, app));
+    const record = await readReleaseRecord(deps.ssm(), prefix, app);
+    refuseOutOfOrder(request, record);
+
+    const head = await headPinned(s3, request);
+    const size = head.ContentLength ?? 0;
+    if (size > config.artifact.maxBytes) {
+      throw new ArtifactTooLarge(
+        `${describe(request)} is ${size} bytes, over the cap of ${config.artifact.maxBytes}`,
+        { details: { app, size, cap: config.artifact.maxBytes } },
+      );
+    }
+    const signature = await fetchSignature(s3, request.bucket, request.key);
+
+    const object = await getPinned(s3, request);
+    if (object.Body === undefined) {
+      throw new ArtifactReadIncomplete(`${describe(request)} returned no body`);
+    }
+    const verified = await verifyArtifactStream({
+      app,
+      artifact: object.Body as AsyncIterable<Uint8Array>,
+      expectedSize: size,
+      signature: signature.bytes,
+      trustedKeys,
+      limits: archiveLimits(config),
+    });
+
+    checkSignedIdentity(request, verified);
+    checkHooksExist(request, verified);
+    checkDigest(request, verified, head.ChecksumSHA256, head.ChecksumType);
+    refuseReusedDigest(request, verified, record);
+
+    logger.info('artifact verified', {
+      version: request.version,
+      sha256: verified.sha256,
+      size: verified.size,
+      signer: verified.signer.fingerprint,
+      signerLabel: verified.signer.label,
+      entries: verified.archive.entries,
+    });
+    return {
+      app,
+      version: request.version,
+      bucket: request.bucket,
+      key: request.key,
+      versionId: head.VersionId ?? null,
+      etag: bareEtag(head.ETag ?? ''),
+      sha256: verified.sha256,
+      size: verified.size,
+      signer: { ...verified.signer, userIds: [...verified.signer.userIds] },
+      signatureKey: signature.key,
+    };
+  };
+}
+
+function describe(request: DeploymentRequest): string {
+  return `Artifact ${request.app} ${request.version} (s3://${request.bucket}/${request.key})`;
+}
+
+function archiveLimits(config: AppConfig) {
+  return {
+    ...DEFAULT_ARCHIVE_LIMITS,
+    maxEntries: config.artifact.maxEntries,
+    maxUnpackedBytes: config.artifact.maxUnpackedBytes,
+  };
+}
+
+/** A release must move the app forward; operators may redeploy or roll back on purpose. */
+function refuseOutOfOrder(request: DeploymentRequest, record: ReleaseRecord): void {
+  const current = record.current?.version;
+  if (request.intent !== 'release' || current === undefined) return;
+  if (!isNewer(request.version, current)) {
+    throw new VersionNotNewer(
+      `App ${request.app}: ${request.version} is not newer than the deployed ${current}; ` +
+        'use `signet redeploy` to deploy it on purpose',
+      { details: { app: request.app, version: request.version, current } },
+    );
+  }
+}
+
+/** The key only routes; the signed metadata is the truth, and the two must agree. */
+function checkSignedIdentity(request: DeploymentRequest, verified: VerifiedArtifact): void {
+  const { app, version } = verified.metadata;
+  if (app !== request.app || version !== request.version) {
+    throw new ReleaseMismatch(
+      `${describe(request)} is signed as ${app} ${version}: the key and the signed ` +
+        'release metadata disagree',
+      { details: { keyApp: request.app, keyVersion: request.version, app, version } },
+    );
+  }
+}
+
+function checkHooksExist(request: DeploymentRequest, verified: VerifiedArtifact): void {
+  const where = `appspec.yml of ${request.app} ${request.version}`;
+  const appspec = parseAppSpec(verified.appspecText, where);
+  for (const [hook, steps] of Object.entries(appspec.hooks)) {
+    for (const step of steps ?? []) {
+      if (!verified.archive.regularFiles.has(step.location)) {
+        throw new AppSpecInvalid(
+          `${where}: hook ${hook} runs ${step.location}, not in the archive`,
+          {
+            details: { hook, location: step.location },
+          },
+        );
+      }
+    }
+  }
+}
+
+/** The digest must match what S3 stored at upload and, for a redeploy, what was recorded. */
+function checkDigest(
+  request: DeploymentRequest,
+  verified: VerifiedArtifact,
+  storedChecksum: string | undefined,
+  checksumType: string | undefined,
+): void {
+  // A multipart upload's stored checksum is a checksum of part checksums: not comparable.
+  if (storedChecksum !== undefined && checksumType !== 'COMPOSITE') {
+    const ours = Buffer.from(verified.sha256, 'hex').toString('base64');
+    if (storedChecksum !== ours) {
+      throw new ChecksumMismatch(
+        `${describe(request)}: S3 stored SHA-256 ${storedChecksum}, the bytes read hash to ${ours}`,
+      );
+    }
+  }
+  if (request.expectedSha256 !== null && request.expectedSha256 !== verified.sha256) {
+    throw new ChecksumMismatch(
+      `${describe(request)}: recorded SHA-256 ${request.expectedSha256}, ` +
+        `the bytes now hash to ${verified.sha256}`,
+    );
+  }
+}
+
+function refuseReusedDigest(
+  request: DeploymentRequest,
+  verified: VerifiedArtifact,
+  record: ReleaseRecord,
+): void {
+  for (const release of [record.current, record.previous]) {
+    if (
+      release !== null &&
+      release.sha256 === verified.sha256 &&
+      release.version !== request.version
+    ) {
+      throw new DigestReused(
+        `${describe(request)} has the same bytes as the deployed ${release.version}`,
+        { details: { sha256: verified.sha256, deployedAs: release.version } },
+      );
+    }
+  }
+}
+
+export const handler = signetHandler(
+  'verify-artifact',
+  verifyArtifact({ s3: () => clients.s3, ssm: () => clients.ssm, parameterPrefix }),
+);

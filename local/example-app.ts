@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { configParameterName, trustedKeysPath } from '../core/parameter-paths.ts';
+
+/** The example app every local stack can deploy: a small HTTP service with hooks. */
+export const EXAMPLE_APP_DIR = join(import.meta.dirname, '..', 'examples', 'web');
+
+/**
+ * The example app's configuration for local runs: the same settings as in AWS, with probes and
+ * polls short enough that a whole deployment takes seconds. Each local instance overrides the
+ * port with its own SIGNET_HTTP_PORT.
+ */
+export const LOCAL_APP_CONFIG = {
+  health: {
+    path: '/health',
+    port: 8080,
+    retries: 10,
+    intervalSeconds: 0.2,
+    bakeSeconds: 1,
+    timeoutSeconds: 2,
+  },
+  install: { keepReleases: 3, commandTimeoutSeconds: 300 },
+  polling: { initialSeconds: 1, maxSeconds: 2 },
+};
+
+/**
+ * Registers an app with Signet the way the deployment stack does in AWS: its configuration and
+ * its trusted signing keys, in Parameter Store.
+ */
+export async function registerApp(
+  ssm: SSMClient,
+  options: {
+    readonly prefix: string;
+    readonly app: string;
+    readonly config: unknown;
+    readonly trustedKeys: readonly { readonly label: string; readonly armoredPublicKey: string }[];
+  },
+): Promise<void> {
+  await ssm.send(
+    new PutParameterCommand({
+      Name: configParameterName(options.prefix, options.app),
+      Type: 'String',
+      Overwrite: true,
+      Value: JSON.stringify(options.config),
+    }),
+  );
+  for (const key of options.trustedKeys) {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: `${trustedKeysPath(options.prefix, options.app)}/${key.label}`,
+        Type: 'String',
+        Tier: key.armoredPublicKey.length > 4096 ? 'Advanced' : 'Standard',
+        Overwrite: true,
+        Value: key.armoredPublicKey,
+      }),
+    );
+  }
+}
