@@ -93,10 +93,13 @@ export function parseAppConfig(app: string, raw: unknown): AppConfig {
       path: text(health['path'] ?? '/health', `${where}: health.path`, HEALTH_PATH_PATTERN),
       port: field(health, 'port', 8080, 1, 65_535),
       expectedStatus: field(health, 'expectedStatus', 200, 100, 599),
-      retries: field(health, 'retries', 10, 1, 999),
-      intervalSeconds: field(health, 'intervalSeconds', 2, 0.1, 300),
+      retries: field(health, 'retries', 10, 1, 100),
+      intervalSeconds: field(health, 'intervalSeconds', 2, 0.1, 999),
       bakeSeconds: field(health, 'bakeSeconds', 10, 0, 3600),
-      timeoutSeconds: field(health, 'timeoutSeconds', 5, 1, 300),
+      timeoutSeconds: integer(
+        field(health, 'timeoutSeconds', 5, 1, 60),
+        `${where}: timeoutSeconds`,
+      ),
     },
     rollout: { batchSize: integer(field(rollout, 'batchSize', 50, 1, 50), `${where}: batchSize`) },
     install: {

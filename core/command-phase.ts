@@ -69,5 +69,19 @@ export function documentParameters(options: {
     HealthIntervalSeconds: String(config.health.intervalSeconds),
     HealthBakeSeconds: String(config.health.bakeSeconds),
     HealthTimeoutSeconds: String(config.health.timeoutSeconds),
+    ExecutionTimeout: String(executionBudgetSeconds(phase, config)),
   };
+}
+
+/**
+ * How long a phase may run on a host: the app's command timeout for installs and rollbacks,
+ * and for health checks every probe, pause and the bake, with some slack.
+ */
+export function executionBudgetSeconds(phase: CommandPhase, config: AppConfig): number {
+  if (phase === 'install' || phase === 'rollback') return config.install.commandTimeoutSeconds;
+  const { retries, intervalSeconds, timeoutSeconds, bakeSeconds } = config.health;
+  const probesDuringBake = Math.ceil(bakeSeconds / intervalSeconds) + 1;
+  const seconds =
+    retries * (intervalSeconds + timeoutSeconds) + bakeSeconds + probesDuringBake * timeoutSeconds;
+  return Math.max(30, Math.ceil(seconds + 30));
 }

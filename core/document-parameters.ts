@@ -26,6 +26,7 @@ export const DOCUMENT_PARAMETER_NAMES = [
   'HealthIntervalSeconds',
   'HealthBakeSeconds',
   'HealthTimeoutSeconds',
+  'ExecutionTimeout',
 ] as const;
 
 export type DocumentParameterName = (typeof DOCUMENT_PARAMETER_NAMES)[number];
@@ -145,6 +146,15 @@ export const DOCUMENT_PARAMETERS: readonly DocumentParameter[] = [
     description: 'Timeout of one probe in whole seconds (1 to 60).',
     allowedPattern: '^([1-9]|[1-5][0-9]|60)$',
     default: '5',
+  },
+  {
+    name: 'ExecutionTimeout',
+    description:
+      'Seconds the agent lets the script run before killing it (30 to 172800): the bound on a ' +
+      'hung install or health check.',
+    allowedPattern:
+      '^([3-9][0-9]|[1-9][0-9]{2,4}|1[0-6][0-9]{4}|17[0-1][0-9]{3}|172[0-7][0-9]{2}|172800)$',
+    default: '3600',
   },
 ];
 

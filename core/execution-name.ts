@@ -36,3 +36,8 @@ export function executionNameForOperator(
   const nonce = randomBytes(3).toString('hex');
   return `${action}-${app}-${stamp}-${nonce}`.slice(0, MAX_LENGTH);
 }
+
+/** The ARN Step Functions gives an execution of this name on this state machine. */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}

@@ -43,6 +43,7 @@ define_parameter HealthRetries '^([1-9]|[1-9][0-9]|100)$'
 define_parameter HealthIntervalSeconds '^([1-9][0-9]{0,2}(\.[0-9]{1,3})?|0\.[1-9][0-9]{0,2})$'
 define_parameter HealthBakeSeconds '^(0|[1-9][0-9]{0,3})(\.[0-9]{1,3})?$'
 define_parameter HealthTimeoutSeconds '^([1-9]|[1-5][0-9]|60)$'
+define_parameter ExecutionTimeout '^([3-9][0-9]|[1-9][0-9]{2,4}|1[0-6][0-9]{4}|17[0-1][0-9]{3}|172[0-7][0-9]{2}|172800)$'
 
 readonly HOOK_ORDER=(ApplicationStop BeforeInstall AfterInstall ApplicationStart ValidateService)
 readonly DOWNLOAD_MAX_SECONDS=900

@@ -61,7 +61,9 @@ export function buildDeployDocument(script: string) {
         action: 'aws:runShellScript',
         name: 'SignetDeploy',
         precondition: { StringEquals: ['platformType', 'Linux'] },
-        inputs: { runCommand },
+        // The one template mark in the document: the agent reads the step's timeout before
+        // the script runs, so it cannot come from the environment.
+        inputs: { timeoutSeconds: '{{ ExecutionTimeout }}', runCommand },
       },
     ],
   };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { executionNameForObject } from '../../core/execution-name.ts';
+import { executionArnFor, executionNameForObject } from '../../core/execution-name.ts';
 import { waitForExecution } from '../../core/operator/operator-run.ts';
 import { signDetached } from '../../release/gpg.ts';
 import { packageRelease } from '../../release/package-release.ts';
@@ -75,7 +75,7 @@ export const releaseCommand: Command = {
       );
       if (!values.wait) return ExitCode.ok;
 
-      const executionArn = `${settings.stateMachineArn().replace(':stateMachine:', ':execution:')}:${name}`;
+      const executionArn = executionArnFor(settings.stateMachineArn(), name);
       const execution = await waitForStart(executionArn);
       io.out(renderExecutionEnd(execution));
       return execution.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;

@@ -1,13 +1,13 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { AppConfig } from '../../core/app-config.ts';
 import { loadAppConfig } from '../../core/app-config-store.ts';
 import {
   type CommandPhase,
   type CommandRelease,
   documentAction,
   documentParameters,
+  executionBudgetSeconds,
   instancesForPhase,
 } from '../../core/command-phase.ts';
 import type { CommandState, SentCommand } from '../../core/command-state.ts';
@@ -121,19 +121,6 @@ async function send(
   if (commandId === undefined)
     throw new Error(`SendCommand returned no command id for ${event.app}`);
   return commandId;
-}
-
-/** Upper bound of a phase's run on the host, from the app's own settings. */
-export function executionBudgetSeconds(phase: CommandPhase, config: AppConfig): number {
-  if (phase === 'install' || phase === 'rollback') return config.install.commandTimeoutSeconds;
-  const { retries, intervalSeconds, timeoutSeconds, bakeSeconds } = config.health;
-  const probesDuringBake = Math.ceil(bakeSeconds / intervalSeconds) + 1;
-  return Math.ceil(
-    retries * (intervalSeconds + timeoutSeconds) +
-      bakeSeconds +
-      probesDuringBake * timeoutSeconds +
-      30,
-  );
 }
 
 async function presign(deps: StartCommandDeps, release: CommandRelease): Promise<string> {

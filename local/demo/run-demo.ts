@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AuditLog } from '../../core/audit-log.ts';
-import { executionNameForObject } from '../../core/execution-name.ts';
+import { executionArnFor, executionNameForObject } from '../../core/execution-name.ts';
 import { readReleaseRecord } from '../../core/release-record.ts';
 import {
   exportPublicKey,
@@ -201,7 +201,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
 /** The upload starts the execution through the EventBridge rule; wait for it, then its end. */
 async function waitForDeployment(stack: LocalStack, name: string) {
-  const executionArn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const executionArn = executionArnFor(stack.stateMachineArn, name);
   const deadline = Date.now() + 30_000;
   while (!stack.stepFunctions.executions().some((e) => e.executionArn === executionArn)) {
     if (Date.now() > deadline) throw new Error(`The upload started no deployment named ${name}`);

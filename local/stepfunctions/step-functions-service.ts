@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import { executionArnFor } from '../../core/execution-name.ts';
 import {
   AwsServiceError,
   type JsonObject,
@@ -256,7 +257,7 @@ export class LocalStepFunctions {
   }
 
   #executionArn(name: string): string {
-    return this.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    return executionArnFor(this.stateMachineArn, name);
   }
 
   #find(executionArn: unknown): ExecutionRecord {

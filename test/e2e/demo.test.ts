@@ -49,7 +49,11 @@ describe('the local demo, end to end', () => {
   });
 
   it('refuses 1.3.0, changed after signing, without sending any command', () => {
-    expect(release('1.3.0')).toMatchObject({ outcome: 'FAILED', error: 'SignatureInvalid', commandsSent: 0 });
+    expect(release('1.3.0')).toMatchObject({
+      outcome: 'FAILED',
+      error: 'SignatureInvalid',
+      commandsSent: 0,
+    });
   });
 
   it('writes one chained audit entry per deployment', async () => {
@@ -57,7 +61,9 @@ describe('the local demo, end to end', () => {
       sequence: number;
       record: { outcome: string; error: string | null; artifact: { version: string } };
     }[];
-    expect(entries.map((e) => [e.record.artifact.version, e.record.outcome, e.record.error])).toEqual([
+    expect(
+      entries.map((e) => [e.record.artifact.version, e.record.outcome, e.record.error]),
+    ).toEqual([
       ['1.0.0', 'Succeeded', null],
       ['1.1.0', 'Succeeded', null],
       ['1.2.0', 'RolledBack', 'HealthCheckFailed'],
@@ -67,7 +73,18 @@ describe('the local demo, end to end', () => {
 
   it('writes Lambda logs as one JSON object per line with the fixed keys', async () => {
     const lines = (await readFile(report.paths.lambdaLogs, 'utf8')).trim().split('\n');
-    const keys = ['time', 'level', 'service', 'handler', 'requestId', 'execution', 'app', 'message', 'data', 'error'];
+    const keys = [
+      'time',
+      'level',
+      'service',
+      'handler',
+      'requestId',
+      'execution',
+      'app',
+      'message',
+      'data',
+      'error',
+    ];
     for (const line of lines) expect(Object.keys(JSON.parse(line))).toEqual(keys);
   });
 });

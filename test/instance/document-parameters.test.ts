@@ -25,6 +25,7 @@ const VALID: Readonly<Record<DocumentParameterName, string>> = {
   HealthIntervalSeconds: '2',
   HealthBakeSeconds: '10',
   HealthTimeoutSeconds: '5',
+  ExecutionTimeout: '3600',
 };
 
 const INJECTIONS = ['$(id)', '`id`', ';id', '|id', '>x', "'", '"', ' ', '\n', '\\', '*', '{a,b}'];
@@ -93,6 +94,10 @@ const SAMPLES: Readonly<Record<DocumentParameterName, readonly [string[], string
   HealthTimeoutSeconds: [
     ['1', '5', '60'],
     ['', '0', '61', '1.5'],
+  ],
+  ExecutionTimeout: [
+    ['30', '99', '3600', '99999', '169999', '172799', '172800'],
+    ['', '0', '29', '172801', '999999', '030', '60.5'],
   ],
 };
 

@@ -42,6 +42,7 @@ export const DEFAULT_PARAMETERS: Readonly<Record<string, string>> = {
   HealthIntervalSeconds: '0.1',
   HealthBakeSeconds: '0',
   HealthTimeoutSeconds: '2',
+  ExecutionTimeout: '300',
 };
 
 /** A PATH with this Node first, so hooks that run `node` get a modern one. */
