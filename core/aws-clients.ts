@@ -6,47 +6,42 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
 /**
- * The SDK clients Signet uses, created on first use. Endpoints are never set here: the SDK
- * reads AWS_ENDPOINT_URL_<SERVICE> itself, which is how local mode points the very same code
- * at local servers without the code knowing.
+ * How every Signet client is configured. Endpoints are never set here: the SDK reads
+ * AWS_ENDPOINT_URL_<SERVICE> itself, which is how local mode points the very same code at local
+ * servers without the code knowing. Standard retry mode with 5 attempts instead of 3: SSM and
+ * EC2 Describe* calls are often throttled on large fleets, and the SDK's backoff is jittered.
  */
-export interface AwsClients {
-  readonly s3: S3Client;
-  readonly ssm: SSMClient;
-  readonly ec2: EC2Client;
-  readonly sfn: SFNClient;
-  readonly eventBridge: EventBridgeClient;
-  readonly dynamodb: DynamoDBClient;
+export const CLIENT_CONFIG = { maxAttempts: 5, retryMode: 'standard' } as const;
+
+/** A factory that makes its value on first call and returns the same one afterwards. */
+export function memoize<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
 }
 
-// Standard retry mode with a few more attempts than the default 3: throttling on SSM and EC2
-// Describe* calls is common on large fleets, and the SDK's backoff is jittered.
-const RETRY = { maxAttempts: 5, retryMode: 'standard' } as const;
+export interface AwsClients {
+  readonly s3: () => S3Client;
+  readonly ssm: () => SSMClient;
+  readonly ec2: () => EC2Client;
+  readonly sfn: () => SFNClient;
+  readonly eventBridge: () => EventBridgeClient;
+  readonly dynamodb: () => DynamoDBClient;
+}
 
+/**
+ * Every client, each made on first use. For the CLI: a Lambda imports only the clients it
+ * calls (functions/shared/default-deps.ts) so its bundle carries no other SDK.
+ */
 export function createAwsClients(): AwsClients {
-  const cache = new Map<string, unknown>();
-  function lazy<T>(name: string, make: () => T): T {
-    if (!cache.has(name)) cache.set(name, make());
-    return cache.get(name) as T;
-  }
   return {
-    get s3() {
-      return lazy('s3', () => new S3Client(RETRY));
-    },
-    get ssm() {
-      return lazy('ssm', () => new SSMClient(RETRY));
-    },
-    get ec2() {
-      return lazy('ec2', () => new EC2Client(RETRY));
-    },
-    get sfn() {
-      return lazy('sfn', () => new SFNClient(RETRY));
-    },
-    get eventBridge() {
-      return lazy('eventBridge', () => new EventBridgeClient(RETRY));
-    },
-    get dynamodb() {
-      return lazy('dynamodb', () => new DynamoDBClient(RETRY));
-    },
+    s3: memoize(() => new S3Client(CLIENT_CONFIG)),
+    ssm: memoize(() => new SSMClient(CLIENT_CONFIG)),
+    ec2: memoize(() => new EC2Client(CLIENT_CONFIG)),
+    sfn: memoize(() => new SFNClient(CLIENT_CONFIG)),
+    eventBridge: memoize(() => new EventBridgeClient(CLIENT_CONFIG)),
+    dynamodb: memoize(() => new DynamoDBClient(CLIENT_CONFIG)),
   };
 }

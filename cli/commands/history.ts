@@ -21,7 +21,7 @@ export const historyCommand: Command = {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new UsageError('--limit takes a whole number from 1 to 1000');
     }
-    const log = new AuditLog(cliClients.dynamodb, cliSettings(io.env).stateTable());
+    const log = new AuditLog(cliClients.dynamodb(), cliSettings(io.env).stateTable());
     const entries = await log.newest(positionals[0] ?? '', limit);
     io.out(
       values.json ? JSON.stringify(entries, null, 2) : renderHistory(positionals[0] ?? '', entries),
@@ -38,7 +38,7 @@ export const auditCommand: Command = {
     const { positionals } = parseCommandArgs(this, args, {}, { min: 2, max: 2 });
     if (positionals[0] !== 'verify') throw new UsageError(`usage: ${this.usage}`);
     const app = positionals[1] ?? '';
-    const log = new AuditLog(cliClients.dynamodb, cliSettings(io.env).stateTable());
+    const log = new AuditLog(cliClients.dynamodb(), cliSettings(io.env).stateTable());
     const entries = await log.all(app);
     const problems = verifyChain(entries);
     if (problems.length === 0) {

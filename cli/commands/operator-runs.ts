@@ -46,13 +46,15 @@ async function runOperatorAction(
   wait: boolean,
   io: CommandIo,
 ): Promise<ExitCodeValue> {
-  const started = await startOperatorRun(cliClients.sfn, cliSettings(io.env).stateMachineArn(), {
+  const started = await startOperatorRun(cliClients.sfn(), cliSettings(io.env).stateMachineArn(), {
     ...action,
     requestedBy: `cli:${userInfo().username}`,
   });
   io.out(`started ${started.name}`);
   if (!wait) return ExitCode.ok;
-  const execution = await waitForExecution(cliClients.sfn, started.executionArn, { pollMs: 1000 });
+  const execution = await waitForExecution(cliClients.sfn(), started.executionArn, {
+    pollMs: 1000,
+  });
   io.out(renderExecutionEnd(execution));
   return execution.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
 }

@@ -54,7 +54,7 @@ export const releaseCommand: Command = {
         ...(values.key === undefined ? {} : { keyId: values.key }),
         ...(values.gnupghome === undefined ? {} : { home: values.gnupghome }),
       });
-      const uploaded = await uploadRelease(cliClients.s3, {
+      const uploaded = await uploadRelease(cliClients.s3(), {
         bucket,
         app,
         version,
@@ -89,7 +89,7 @@ export const releaseCommand: Command = {
 async function waitForStart(executionArn: string) {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await waitForExecution(cliClients.sfn, executionArn, { pollMs: 1000 });
+      return await waitForExecution(cliClients.sfn(), executionArn, { pollMs: 1000 });
     } catch (error) {
       if ((error as Error).name !== 'ExecutionDoesNotExist' || attempt >= 60) throw error;
       await new Promise((done) => setTimeout(done, 1000));

@@ -18,9 +18,9 @@ export const statusCommand: Command = {
     );
     const settings = cliSettings(io.env);
     const status = await readAppStatus({
-      ssm: cliClients.ssm,
-      dynamodb: cliClients.dynamodb,
-      sfn: cliClients.sfn,
+      ssm: cliClients.ssm(),
+      dynamodb: cliClients.dynamodb(),
+      sfn: cliClients.sfn(),
       parameterPrefix: settings.parameterPrefix(),
       stateTable: settings.stateTable(),
       app: positionals[0] ?? '',

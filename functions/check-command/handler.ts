@@ -10,7 +10,7 @@ import {
   nextWaitSeconds,
 } from '../../core/command-progress.ts';
 import { type CommandState, instancesOf } from '../../core/command-state.ts';
-import { clients } from '../shared/default-deps.ts';
+import { ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface CheckCommandEvent {
@@ -104,4 +104,4 @@ function toReport(invocation: CommandInvocation): InvocationReport {
   };
 }
 
-export const handler = signetHandler('check-command', checkCommand({ ssm: () => clients.ssm }));
+export const handler = signetHandler('check-command', checkCommand({ ssm: ssmClient }));

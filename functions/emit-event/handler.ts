@@ -2,7 +2,7 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { deploymentEvent, isAlert } from '../../core/deployment-events.ts';
 import type { OutcomeSummary } from '../../core/outcome.ts';
 import { setting } from '../../core/settings.ts';
-import { clients } from '../shared/default-deps.ts';
+import { eventBridgeClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface EmitEventEvent {
@@ -54,7 +54,7 @@ export function emitEvent(
 export const handler = signetHandler(
   'emit-event',
   emitEvent({
-    eventBridge: () => clients.eventBridge,
+    eventBridge: eventBridgeClient,
     eventBusName: () => setting('eventBusName'),
   }),
 );

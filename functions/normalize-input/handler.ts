@@ -10,7 +10,7 @@ import { InputInvalid, NothingToRollBackTo } from '../../core/errors.ts';
 import { artifactKey } from '../../core/release-names.ts';
 import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
 import { setting } from '../../core/settings.ts';
-import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface NormalizeInputEvent {
@@ -125,8 +125,8 @@ async function pinLatest(s3: S3Client, bucket: string, key: string) {
 export const handler = signetHandler(
   'normalize-input',
   normalizeInput({
-    s3: () => clients.s3,
-    ssm: () => clients.ssm,
+    s3: s3Client,
+    ssm: ssmClient,
     parameterPrefix,
     artifactBucket: () => setting('artifactBucket'),
   }),

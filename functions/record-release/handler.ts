@@ -7,7 +7,7 @@ import {
   writeReleaseRecord,
 } from '../../core/release-record.ts';
 import type { VerifiedRelease } from '../../core/verified-release.ts';
-import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { parameterPrefix, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface RecordReleaseEvent {
@@ -55,5 +55,5 @@ export function recordRelease(
 
 export const handler = signetHandler(
   'record-release',
-  recordRelease({ ssm: () => clients.ssm, parameterPrefix }),
+  recordRelease({ ssm: ssmClient, parameterPrefix }),
 );

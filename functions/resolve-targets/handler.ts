@@ -4,7 +4,7 @@ import { loadAppConfig } from '../../core/app-config-store.ts';
 import { NoTargets, TargetsUnavailable } from '../../core/errors.ts';
 import { type ExcludedInstance, findFleetTargets, toBatches } from '../../core/fleet-targets.ts';
 import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
-import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { ec2Client, parameterPrefix, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface ResolveTargetsEvent {
@@ -72,5 +72,5 @@ export function resolveTargets(
 
 export const handler = signetHandler(
   'resolve-targets',
-  resolveTargets({ ec2: () => clients.ec2, ssm: () => clients.ssm, parameterPrefix }),
+  resolveTargets({ ec2: ec2Client, ssm: ssmClient, parameterPrefix }),
 );

@@ -1,25 +1,38 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AuditLog } from '../../core/audit-log.ts';
-import { createAwsClients } from '../../core/aws-clients.ts';
+import { CLIENT_CONFIG, memoize } from '../../core/aws-clients.ts';
 import { DeploymentLock } from '../../core/deployment-lock.ts';
 import { numericSetting, setting } from '../../core/settings.ts';
 
-/**
- * The real dependencies of the handlers, built on first use so that importing a handler (in a
- * test, or in local mode before its endpoints are set) creates no client and reads no setting.
- */
-export const clients = createAwsClients();
+// The real dependencies of the handlers, made on first use, so that importing a handler (in a
+// test, or in local mode before its endpoints are set) creates no client and reads no setting.
+// Marked pure so a bundle keeps only the clients its handler calls: one SDK client is a few
+// hundred KB, all six are two MB.
+export const s3Client = /* @__PURE__ */ memoize(() => new S3Client(CLIENT_CONFIG));
+export const ssmClient = /* @__PURE__ */ memoize(() => new SSMClient(CLIENT_CONFIG));
+export const ec2Client = /* @__PURE__ */ memoize(() => new EC2Client(CLIENT_CONFIG));
+export const sfnClient = /* @__PURE__ */ memoize(() => new SFNClient(CLIENT_CONFIG));
+export const eventBridgeClient = /* @__PURE__ */ memoize(
+  () => new EventBridgeClient(CLIENT_CONFIG),
+);
+export const dynamodbClient = /* @__PURE__ */ memoize(() => new DynamoDBClient(CLIENT_CONFIG));
 
 export function defaultLock(): DeploymentLock {
   return new DeploymentLock({
-    dynamodb: clients.dynamodb,
-    sfn: clients.sfn,
+    dynamodb: dynamodbClient(),
+    sfn: sfnClient(),
     table: setting('stateTable'),
     leaseSeconds: numericSetting('lockLeaseSeconds'),
   });
 }
 
 export function defaultAuditLog(): AuditLog {
-  return new AuditLog(clients.dynamodb, setting('stateTable'));
+  return new AuditLog(dynamodbClient(), setting('stateTable'));
 }
 
 export function parameterPrefix(): string {

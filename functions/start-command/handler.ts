@@ -14,7 +14,7 @@ import type { CommandState, SentCommand } from '../../core/command-state.ts';
 import { validateDocumentParameters } from '../../core/document-parameters.ts';
 import { InputInvalid } from '../../core/errors.ts';
 import { numericSetting, optionalSetting, setting } from '../../core/settings.ts';
-import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface StartCommandEvent {
@@ -135,8 +135,8 @@ async function presign(deps: StartCommandDeps, release: CommandRelease): Promise
 export const handler = signetHandler(
   'start-command',
   startCommand({
-    ssm: () => clients.ssm,
-    s3: () => clients.s3,
+    ssm: ssmClient,
+    s3: s3Client,
     parameterPrefix,
     documentName: () => setting('documentName'),
     artifactUrlSeconds: () => numericSetting('artifactUrlSeconds'),

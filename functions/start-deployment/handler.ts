@@ -3,7 +3,7 @@ import { parseExecutionInput, requestForObject } from '../../core/deployment-req
 import { NotARelease } from '../../core/errors.ts';
 import { executionNameForObject } from '../../core/execution-name.ts';
 import { setting } from '../../core/settings.ts';
-import { clients } from '../shared/default-deps.ts';
+import { sfnClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export type StartDeploymentResult =
@@ -65,5 +65,5 @@ export function startDeployment(
 
 export const handler = signetHandler(
   'start-deployment',
-  startDeployment({ sfn: () => clients.sfn, stateMachineArn: () => setting('stateMachineArn') }),
+  startDeployment({ sfn: sfnClient, stateMachineArn: () => setting('stateMachineArn') }),
 );

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main.ts';
+import { probeInstance } from '../../local/demo/instance-probe.ts';
+import { EXAMPLE_APP_DIR, LOCAL_APP_CONFIG, registerApp } from '../../local/example-app.ts';
+import { startLocalStack } from '../../local/stack/local-stack.ts';
+import type { LocalStack } from '../../local/stack/options.ts';
+import {
+  exportPublicKey,
+  generateSigningKey,
+  signDetached,
+  stopGpgAgent,
+} from '../../release/gpg.ts';
+import { packageRelease } from '../../release/package-release.ts';
+import { awaitExecution, forKey } from '../helpers/await-execution.ts';
+
+const run = promisify(execFile);
+
+/** Runs `signet` in process, as a person would from a shell with the stack's exports. */
+async function signet(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env: process.env,
+    interrupted: new Promise(() => undefined),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function awsCliAvailable(): Promise<boolean> {
+  const found = await run('aws', ['--version']).then(
+    () => true,
+    () => false,
+  );
+  if (!found && process.env['SIGNET_REQUIRE_TOOLS'] === '1') {
+    throw new Error('the AWS CLI (aws) is required here but not installed');
+  }
+  return found;
+}
+
+// `signet local up`'s stack used by hand: the CLI's release and the AWS CLI's uploads both
+// start deployments, and the operator commands work against it.
+describe('the local stack, used by hand', () => {
+  let stack: LocalStack;
+  let work: string;
+  let gnupgHome: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'signet-up-'));
+    gnupgHome = join(work, 'gnupg');
+    stack = await startLocalStack({ stateDir: join(work, 'state') });
+    const fingerprint = await generateSigningKey('Local Test <t@signet.invalid>', {
+      home: gnupgHome,
+    });
+    const ssm = new SSMClient({});
+    await registerApp(ssm, {
+      prefix: '/signet',
+      app: 'web',
+      config: LOCAL_APP_CONFIG,
+      trustedKeys: [
+        {
+          label: 'local',
+          armoredPublicKey: await exportPublicKey(fingerprint, { home: gnupgHome }),
+        },
+      ],
+    });
+    ssm.destroy();
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopGpgAgent({ home: gnupgHome });
+    await stack.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('deploys a release made by `signet release --wait`', async () => {
+    const result = await signet(
+      'release',
+      EXAMPLE_APP_DIR,
+      '--app',
+      'web',
+      '--version',
+      '1.0.0',
+      '--gnupghome',
+      gnupgHome,
+      '--wait',
+    );
+    expect(result.err).toBe('');
+    expect(result.out).toContain('released web 1.0.0');
+    expect(result.out).toMatch(/web-1_0_0-[0-9a-f]{16}: SUCCEEDED/);
+    expect(result.code).toBe(0);
+    const served = await Promise.all(stack.instances.map(probeInstance));
+    expect(served.map((i) => i.version)).toEqual(['1.0.0', '1.0.0']);
+  });
+
+  it('deploys an upload made with tar, gpg --detach-sign and aws s3 cp, artifact first', async (context) => {
+    if (!(await awsCliAvailable())) {
+      context.skip('the AWS CLI is not installed: the aws s3 cp route was not run');
+    }
+    const artifact = await packageRelease({
+      sourceDir: EXAMPLE_APP_DIR,
+      app: 'web',
+      version: '1.1.0',
+      outFile: join(work, 'web-1.1.0.tar.gz'),
+    });
+    const signature = await signDetached(artifact.file, { home: gnupgHome, armor: true });
+    const key = 'releases/web/web-1.1.0.tar.gz';
+    const env = { ...process.env, ...stack.env };
+    const cp = (from: string, to: string) =>
+      run(
+        'aws',
+        ['s3', 'cp', from, `s3://${stack.bucket}/${to}`, '--endpoint-url', stack.endpoints.s3],
+        { env },
+      );
+
+    // The signature arrives after the artifact: verification waits for it.
+    await cp(artifact.file, key);
+    await cp(signature, `${key}.asc`);
+
+    const execution = await awaitExecution(stack, forKey(key));
+    expect(execution.error ?? null).toBeNull();
+    expect(execution.status).toBe('SUCCEEDED');
+    const served = await Promise.all(stack.instances.map(probeInstance));
+    expect(served.map((i) => i.version)).toEqual(['1.1.0', '1.1.0']);
+  });
+
+  it('shows status and history, and redeploys and rolls back on request', async () => {
+    const before = await signet('status', 'web');
+    expect(before.code).toBe(0);
+    expect(before.out).toMatch(/current\s+1\.1\.0/);
+
+    const redeploy = await signet('redeploy', 'web', '1.0.0');
+    expect(redeploy.out).toContain('SUCCEEDED');
+    expect(redeploy.code).toBe(0);
+    expect((await probeInstance(stack.instances[0] ?? fail())).version).toBe('1.0.0');
+
+    const rollback = await signet('rollback', 'web');
+    expect(rollback.out).toContain('SUCCEEDED');
+    expect((await probeInstance(stack.instances[1] ?? fail())).version).toBe('1.1.0');
+
+    const history = await signet('history', 'web', '--json');
+    const entries = JSON.parse(history.out) as { record: { intent: string; outcome: string } }[];
+    expect(entries.map((e) => `${e.record.intent} ${e.record.outcome}`)).toEqual(
+      expect.arrayContaining(['redeploy Succeeded', 'rollback Succeeded', 'release Succeeded']),
+    );
+    expect((await signet('audit', 'verify', 'web')).code).toBe(0);
+  });
+
+  it('answers a wrong command line with exit code 2 and missing settings with 3', async () => {
+    expect((await signet('deploy', 'web')).code).toBe(2);
+    expect((await signet('status')).code).toBe(2);
+    const saved = process.env['SIGNET_STATE_MACHINE_ARN'];
+    delete process.env['SIGNET_STATE_MACHINE_ARN'];
+    try {
+      const result = await signet('rollback', 'web');
+      expect(result.code).toBe(3);
+      expect(result.err).toContain('SIGNET_STATE_MACHINE_ARN');
+    } finally {
+      process.env['SIGNET_STATE_MACHINE_ARN'] = saved;
+    }
+  });
+});
+
+function fail(): never {
+  throw new Error('the stack has fewer instances than expected');
+}
