@@ -23,7 +23,7 @@ import {
   verifyArtifactStream,
 } from '../../core/verification/index.ts';
 import type { VerifiedRelease } from '../../core/verified-release.ts';
-import { clients, parameterPrefix } from '../shared/default-deps.ts';
+import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface VerifyArtifactEvent {
@@ -54,7 +54,7 @@ export function verifyArtifact(
     refuseOutOfOrder(request, record);
 
     const head = await headPinned(s3, request);
-    const size = head.ContentLength ?? 0;
+    const size = declaredLength(request, head.ContentLength);
     if (size > config.artifact.maxBytes) {
       throw new ArtifactTooLarge(
         `${describe(request)} is ${size} bytes, over the cap of ${config.artifact.maxBytes}`,
@@ -106,6 +106,21 @@ export function verifyArtifact(
 
 function describe(request: DeploymentRequest): string {
   return `Artifact ${request.app} ${request.version} (s3://${request.bucket}/${request.key})`;
+}
+
+/**
+ * The length every read is checked against. S3 always sends one; taking a missing one as 0
+ * would refuse the artifact as a read of the wrong size, naming the wrong fault.
+ */
+function declaredLength(request: DeploymentRequest, length: number | undefined): number {
+  if (length === undefined) {
+    throw new ArtifactReadIncomplete(
+      `${describe(request)}: S3 gave no length (Content-Length) for the object, so a read ` +
+        'of it could not be checked as complete',
+      { details: { app: request.app, bucket: request.bucket, key: request.key } },
+    );
+  }
+  return length;
 }
 
 function archiveLimits(config: AppConfig) {
@@ -203,5 +218,5 @@ function refuseReusedDigest(
 
 export const handler = signetHandler(
   'verify-artifact',
-  verifyArtifact({ s3: () => clients.s3, ssm: () => clients.ssm, parameterPrefix }),
+  verifyArtifact({ s3: s3Client, ssm: ssmClient, parameterPrefix }),
 );
