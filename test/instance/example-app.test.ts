@@ -52,6 +52,8 @@ function stopApp() {
   const release = join(host.appDir, 'current');
   return runProcess('bash', [join(release, 'hooks/application-stop.sh')], {
     PATH: testPath(),
+    SIGNET_HOME: dirname(host.appDir),
+    SIGNET_APP: 'web',
     SIGNET_RUN_DIR: join(host.appDir, 'run'),
   });
 }

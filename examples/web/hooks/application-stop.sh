@@ -18,9 +18,16 @@ running() {
   [[ ${stat:0:1} != Z ]]
 }
 
-# Only signal a process that is still this app's server: pids are reused.
-if [[ $pid =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]] &&
-  [[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == *server.js* ]]; then
+# Only signal a process that is still this app's server: pids are reused, so it must run
+# server.js from one of this app's release directories.
+releases=$(cd -P -- "$SIGNET_HOME/$SIGNET_APP/releases" 2>/dev/null && pwd) || releases=''
+ours() {
+  local cwd
+  [[ -n $releases ]] || return 1
+  cwd=$(cd -P -- "/proc/$1/cwd" 2>/dev/null && pwd) || return 1
+  [[ $cwd == "$releases"/* ]] && [[ $(tr '\0' ' ' <"/proc/$1/cmdline") == *server.js* ]]
+}
+if [[ $pid =~ ^[0-9]+$ ]] && ours "$pid"; then
   kill -TERM "$pid"
   for _ in $(seq 1 50); do
     running "$pid" || break
