@@ -14,6 +14,8 @@ export interface BundleResult {
   readonly id: string;
   readonly file: string;
   readonly bytes: number;
+  /** Every source file with code in the bundle, relative to the repository. */
+  readonly inputs: readonly string[];
 }
 
 export async function bundleFunctions(outDir = DIST_DIR): Promise<BundleResult[]> {
@@ -22,7 +24,7 @@ export async function bundleFunctions(outDir = DIST_DIR): Promise<BundleResult[]
     const dir = join(outDir, spec.id);
     await mkdir(dir, { recursive: true });
     const file = join(dir, 'index.mjs');
-    await build({
+    const result = await build({
       entryPoints: [join(import.meta.dirname, handlerEntry(spec))],
       outfile: file,
       bundle: true,
@@ -37,8 +39,15 @@ export async function bundleFunctions(outDir = DIST_DIR): Promise<BundleResult[]
         js: "import { createRequire as __signetRequire } from 'node:module'; const require = __signetRequire(import.meta.url);",
       },
       logLevel: 'warning',
+      metafile: true,
     });
-    results.push({ id: spec.id, file, bytes: (await stat(file)).size });
+    // The output's inputs, not the metafile's: those list every file parsed, including the
+    // ones tree shaking then removed.
+    const output = Object.values(result.metafile.outputs)[0];
+    const inputs = Object.entries(output?.inputs ?? {})
+      .filter(([, used]) => used.bytesInOutput > 0)
+      .map(([input]) => input);
+    results.push({ id: spec.id, file, bytes: (await stat(file)).size, inputs });
   }
   return results;
 }
