@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { configParameterName, trustedKeysPath } from '../core/parameter-paths.ts';
+import { exportPublicKey, firstFingerprint, generateSigningKey } from '../release/gpg.ts';
 
 /** The example app every local stack can deploy: a small HTTP service with hooks. */
 export const EXAMPLE_APP_DIR = join(import.meta.dirname, '..', 'examples', 'web');
@@ -55,4 +56,35 @@ export async function registerApp(
       }),
     );
   }
+}
+
+/**
+ * Makes the example app deployable on a local stack: a signing key in `gnupgHome` (the one
+ * already there, or a new one) trusted for the app, and the app's local configuration. Returns
+ * the key's fingerprint. Uses the stack's environment, like any other client.
+ */
+export async function trustLocalSigningKey(options: {
+  readonly gnupgHome: string;
+  readonly userId: string;
+  readonly label: string;
+  readonly app?: string;
+  readonly prefix?: string;
+}): Promise<string> {
+  const home = { home: options.gnupgHome };
+  const fingerprint =
+    (await firstFingerprint(home)) ?? (await generateSigningKey(options.userId, home));
+  const ssm = new SSMClient({});
+  try {
+    await registerApp(ssm, {
+      prefix: options.prefix ?? '/signet',
+      app: options.app ?? 'web',
+      config: LOCAL_APP_CONFIG,
+      trustedKeys: [
+        { label: options.label, armoredPublicKey: await exportPublicKey(fingerprint, home) },
+      ],
+    });
+  } finally {
+    ssm.destroy();
+  }
+  return fingerprint;
 }

@@ -1,15 +1,8 @@
 import { join, resolve } from 'node:path';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { runDemo } from '../../local/demo/run-demo.ts';
-import { EXAMPLE_APP_DIR, LOCAL_APP_CONFIG, registerApp } from '../../local/example-app.ts';
+import { EXAMPLE_APP_DIR, trustLocalSigningKey } from '../../local/example-app.ts';
 import { startLocalStack } from '../../local/stack/local-stack.ts';
-import {
-  exportPublicKey,
-  firstFingerprint,
-  generateSigningKey,
-  gpgVersion,
-  stopGpgAgent,
-} from '../../release/gpg.ts';
+import { gpgVersion, stopGpgAgent } from '../../release/gpg.ts';
 import { type Command, type CommandIo, parseCommandArgs } from '../command.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import { renderDemoReport } from '../render/demo.ts';
@@ -72,22 +65,11 @@ async function up(args: readonly string[], io: CommandIo): Promise<ExitCodeValue
   });
   const gnupgHome = join(stateDir, 'gnupg');
   try {
-    const fingerprint =
-      (await firstFingerprint({ home: gnupgHome })) ??
-      (await generateSigningKey('Signet Local <local@signet.invalid>', { home: gnupgHome }));
-    const ssm = new SSMClient({});
-    await registerApp(ssm, {
-      prefix: '/signet',
-      app: 'web',
-      config: LOCAL_APP_CONFIG,
-      trustedKeys: [
-        {
-          label: 'local',
-          armoredPublicKey: await exportPublicKey(fingerprint, { home: gnupgHome }),
-        },
-      ],
+    await trustLocalSigningKey({
+      gnupgHome,
+      userId: 'Signet Local <local@signet.invalid>',
+      label: 'local',
     });
-    ssm.destroy();
     io.out(renderLocalStack(stack, { gnupgHome, exampleDir: EXAMPLE_APP_DIR }));
     await io.interrupted;
     io.err('stopping the local stack');

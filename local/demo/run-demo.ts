@@ -6,13 +6,8 @@ import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AuditLog } from '../../core/audit-log.ts';
 import { executionArnFor, executionNameForObject } from '../../core/execution-name.ts';
 import { readReleaseRecord } from '../../core/release-record.ts';
-import {
-  exportPublicKey,
-  generateSigningKey,
-  gpgVersion,
-  stopGpgAgent,
-} from '../../release/gpg.ts';
-import { LOCAL_APP_CONFIG, registerApp } from '../example-app.ts';
+import { gpgVersion, stopGpgAgent } from '../../release/gpg.ts';
+import { trustLocalSigningKey } from '../example-app.ts';
 import { startLocalStack } from '../stack/local-stack.ts';
 import type { LocalStack } from '../stack/options.ts';
 import { releaseExample } from './demo-release.ts';
@@ -79,19 +74,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const dynamodb = new DynamoDBClient({});
   try {
     progress('making a demo signing key with gpg and trusting it for app web');
-    const fingerprint = await generateSigningKey('Signet Demo <demo@signet.invalid>', {
-      home: gnupgHome,
-    });
-    await registerApp(ssm, {
-      prefix: stack.env['SIGNET_PARAMETER_PREFIX'] ?? '/signet',
+    await trustLocalSigningKey({
+      gnupgHome,
+      userId: 'Signet Demo <demo@signet.invalid>',
+      label: 'demo',
       app: APP,
-      config: LOCAL_APP_CONFIG,
-      trustedKeys: [
-        {
-          label: 'demo',
-          armoredPublicKey: await exportPublicKey(fingerprint, { home: gnupgHome }),
-        },
-      ],
     });
 
     const releases: ReleaseReport[] = [];

@@ -3,19 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.ts';
 import { probeInstance } from '../../local/demo/instance-probe.ts';
-import { EXAMPLE_APP_DIR, LOCAL_APP_CONFIG, registerApp } from '../../local/example-app.ts';
+import { EXAMPLE_APP_DIR, trustLocalSigningKey } from '../../local/example-app.ts';
 import { startLocalStack } from '../../local/stack/local-stack.ts';
 import type { LocalStack } from '../../local/stack/options.ts';
-import {
-  exportPublicKey,
-  generateSigningKey,
-  signDetached,
-  stopGpgAgent,
-} from '../../release/gpg.ts';
+import { signDetached, stopGpgAgent } from '../../release/gpg.ts';
 import { packageRelease } from '../../release/package-release.ts';
 import { awaitExecution, forKey } from '../helpers/await-execution.ts';
 
@@ -55,23 +49,16 @@ describe('the local stack, used by hand', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'signet-up-'));
     gnupgHome = join(work, 'gnupg');
-    stack = await startLocalStack({ stateDir: join(work, 'state') });
-    const fingerprint = await generateSigningKey('Local Test <t@signet.invalid>', {
-      home: gnupgHome,
+    // The AWS CLI takes seconds to start: give a late signature as long as `local up` does.
+    stack = await startLocalStack({
+      stateDir: join(work, 'state'),
+      timing: { signatureRetryMs: 5000 },
     });
-    const ssm = new SSMClient({});
-    await registerApp(ssm, {
-      prefix: '/signet',
-      app: 'web',
-      config: LOCAL_APP_CONFIG,
-      trustedKeys: [
-        {
-          label: 'local',
-          armoredPublicKey: await exportPublicKey(fingerprint, { home: gnupgHome }),
-        },
-      ],
+    await trustLocalSigningKey({
+      gnupgHome,
+      userId: 'Local Test <t@signet.invalid>',
+      label: 'local',
     });
-    ssm.destroy();
   }, 60_000);
 
   afterAll(async () => {
