@@ -30,36 +30,71 @@ export async function headPinned(
         Bucket: pin.bucket,
         Key: pin.key,
         ChecksumMode: 'ENABLED',
-        ...(pin.versionId === null ? {} : { VersionId: pin.versionId }),
+        ...pinParameters(pin),
       }),
     );
     assertSameObject(pin, head.ETag, head.VersionId);
     return head;
   } catch (error) {
-    if (['NotFound', 'NoSuchKey', 'NoSuchVersion'].includes((error as Error).name)) {
-      throw new ArtifactChanged(`s3://${pin.bucket}/${pin.key} (${describePin(pin)}) is gone`, {
-        cause: error,
-        details: { bucket: pin.bucket, key: pin.key },
-      });
-    }
-    throw error;
+    throw asArtifactChanged(error, pin);
   }
 }
 
 /** GET of the pinned object, checking the answer is the version that was asked for. */
 export async function getPinned(s3: S3Client, pin: PinnedObject): Promise<GetObjectCommandOutput> {
-  const result = await s3.send(
-    new GetObjectCommand({
-      Bucket: pin.bucket,
-      Key: pin.key,
-      ...(pin.versionId === null ? {} : { VersionId: pin.versionId }),
-      ...(pin.versionId === null && pin.etag !== null
-        ? { IfMatch: `"${bareEtag(pin.etag)}"` }
-        : {}),
-    }),
-  );
-  assertSameObject(pin, result.ETag, result.VersionId);
+  let result: GetObjectCommandOutput;
+  try {
+    result = await s3.send(
+      new GetObjectCommand({ Bucket: pin.bucket, Key: pin.key, ...pinParameters(pin) }),
+    );
+  } catch (error) {
+    throw asArtifactChanged(error, pin);
+  }
+  try {
+    assertSameObject(pin, result.ETag, result.VersionId);
+  } catch (error) {
+    // An unread body holds its HTTP connection until it is garbage-collected.
+    discardBody(result.Body);
+    throw error;
+  }
   return result;
+}
+
+/**
+ * The version id, or on an unversioned bucket If-Match with the quoted ETag, so that S3
+ * itself refuses (412) to answer with bytes that replaced the pinned ones.
+ */
+function pinParameters(pin: PinnedObject): { VersionId?: string; IfMatch?: string } {
+  if (pin.versionId !== null) return { VersionId: pin.versionId };
+  return pin.etag === null ? {} : { IfMatch: `"${bareEtag(pin.etag)}"` };
+}
+
+const GONE_ERRORS = ['NotFound', 'NoSuchKey', 'NoSuchVersion'];
+
+/** S3's answers for a pinned object that is gone or replaced, as ArtifactChanged. */
+function asArtifactChanged(error: unknown, pin: PinnedObject): unknown {
+  const name = (error as Error).name;
+  const where = `s3://${pin.bucket}/${pin.key}`;
+  const details = { bucket: pin.bucket, key: pin.key };
+  if (GONE_ERRORS.includes(name)) {
+    return new ArtifactChanged(`${where} (${describePin(pin)}) is gone`, { cause: error, details });
+  }
+  // A failed If-Match is a 412; a HEAD's error has no body, so the SDK cannot name it.
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (name === 'PreconditionFailed' || status === 412) {
+    return new ArtifactChanged(`${where} no longer holds ${describePin(pin)}: it was overwritten`, {
+      cause: error,
+      details,
+    });
+  }
+  return error;
+}
+
+function discardBody(body: GetObjectCommandOutput['Body']): void {
+  body
+    ?.transformToWebStream()
+    .cancel()
+    .catch(() => undefined);
 }
 
 /**
@@ -77,7 +112,7 @@ export async function fetchSignature(
     try {
       const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       if ((result.ContentLength ?? 0) > MAX_SIGNATURE_BYTES) {
-        result.Body?.transformToWebStream().cancel();
+        discardBody(result.Body);
         throw new SignatureMalformed(`Signature s3://${bucket}/${key} is larger than 64 KiB`);
       }
       const bytes = (await result.Body?.transformToByteArray()) ?? new Uint8Array();

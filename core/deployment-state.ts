@@ -30,6 +30,8 @@ export interface DeploymentState {
   };
   readonly rollout?: { readonly batchIndex: number };
   readonly command?: CommandState;
+  /** The rollback phases' commands, kept apart so `command` still says which phase failed. */
+  readonly rollbackCommand?: CommandState;
   readonly record?: ReleaseRecord;
   readonly failure?: CaughtError;
   readonly rollback?: { readonly status: 'RolledBack' };

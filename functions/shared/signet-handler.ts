@@ -31,8 +31,10 @@ export function signetHandler<TEvent, TResult>(name: string, plain: PlainHandler
     try {
       return await plain(event, { logger, context });
     } catch (error) {
-      const userFault = error instanceof SignetError && error.fault === 'user';
-      const log = userFault ? logger.warn.bind(logger) : logger.error.bind(logger);
+      // The user's faults and conditions a retry resolves (a held lock, throttling) are
+      // warnings; an error-level line means something in Signet or AWS needs a look.
+      const expected = error instanceof SignetError && (error.fault === 'user' || error.retryable);
+      const log = expected ? logger.warn.bind(logger) : logger.error.bind(logger);
       log('failed', { retryable: error instanceof SignetError ? error.retryable : null }, error);
       throw error;
     }

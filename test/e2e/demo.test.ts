@@ -69,6 +69,18 @@ describe('the local demo, end to end', () => {
       ['1.2.0', 'RolledBack', 'HealthCheckFailed'],
       ['1.3.0', 'Refused', 'SignatureInvalid'],
     ]);
+    const rolledBack = entries[2] as unknown as {
+      record: { checks: { name: string; result: string }[] };
+    };
+    expect(
+      Object.fromEntries(rolledBack.record.checks.map((c) => [c.name, c.result])),
+    ).toMatchObject({
+      verification: 'passed',
+      install: 'passed',
+      health: 'failed',
+      rollback: 'passed',
+      record: 'skipped',
+    });
   });
 
   it('writes Lambda logs as one JSON object per line with the fixed keys', async () => {

@@ -3,8 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.ts';
+import { DeploymentLock } from '../../core/deployment-lock.ts';
 import { probeInstance } from '../../local/demo/instance-probe.ts';
 import { EXAMPLE_APP_DIR, trustLocalSigningKey } from '../../local/example-app.ts';
 import { startLocalStack } from '../../local/stack/local-stack.ts';
@@ -138,6 +141,39 @@ describe('the local stack, used by hand', () => {
       expect.arrayContaining(['redeploy Succeeded', 'rollback Succeeded', 'release Succeeded']),
     );
     expect((await signet('audit', 'verify', 'web')).code).toBe(0);
+  });
+
+  it('keeps nothing of an input it cannot read: a forged lock in it is not released', async () => {
+    // Prepare: some deployment holds web's lock.
+    const dynamodb = new DynamoDBClient({});
+    const sfn = new SFNClient({});
+    const lock = new DeploymentLock({ dynamodb, sfn, table: 'signet-state', leaseSeconds: 600 });
+    const holder = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:holder`;
+    await lock.acquire('web', holder);
+
+    // Act: an input that fails to parse but carries keys later states read.
+    const forged = {
+      app: 'web',
+      intent: 'destroy',
+      lock: { app: 'web', owner: holder },
+      rollback: { status: 'RolledBack' },
+    };
+    const started = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: stack.stateMachineArn,
+        name: 'forged-input',
+        input: JSON.stringify(forged),
+      }),
+    );
+    const execution = await stack.stepFunctions.waitFor(started.executionArn ?? '');
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('InputInvalid');
+    expect((await lock.holder('web'))?.owner).toBe(holder);
+    await lock.release('web', holder);
+    dynamodb.destroy();
+    sfn.destroy();
   });
 
   it('answers a wrong command line with exit code 2 and missing settings with 3', async () => {

@@ -1,5 +1,5 @@
-import type { ExecutionRecord } from '../../local/stepfunctions/execution-record.ts';
 import type { LocalStack } from '../../local/stack/options.ts';
+import type { ExecutionRecord } from '../../local/stepfunctions/execution-record.ts';
 
 /** Waits for an execution matching `which` to start on the local stack, then for its end. */
 export async function awaitExecution(
