@@ -111,6 +111,9 @@ export const RollbackFailed = defineError('RollbackFailed', 'system');
 /** The fleet changed but the release record could not be written. */
 export const RecordWriteFailed = defineError('RecordWriteFailed', 'system', true);
 
+/** The execution's audit entry could not be written; the state machine ends with this name. */
+export const AuditWriteFailed = defineError('AuditWriteFailed', 'system');
+
 // AWS.
 /** AWS throttled a call past the SDK's own retries; the state machine backs off and retries. */
 export const AwsThrottled = defineError('AwsThrottled', 'system', true);

@@ -17,15 +17,10 @@ export interface ExecutionRecord {
   readonly history: HistoryEvent[];
 }
 
-/** The record as the JSON protocol returns it (dates as epoch seconds). */
+/** The record as DescribeExecution returns it (dates as epoch seconds). */
 export function describeExecution(record: ExecutionRecord): Record<string, unknown> {
   return {
-    executionArn: record.executionArn,
-    stateMachineArn: record.stateMachineArn,
-    name: record.name,
-    status: record.status,
-    startDate: record.startDate / 1000,
-    ...(record.stopDate === undefined ? {} : { stopDate: record.stopDate / 1000 }),
+    ...listExecutionItem(record),
     input: record.input,
     inputDetails: { included: true },
     ...(record.output === undefined
@@ -33,5 +28,17 @@ export function describeExecution(record: ExecutionRecord): Record<string, unkno
       : { output: record.output, outputDetails: { included: true } }),
     ...(record.error === undefined ? {} : { error: record.error }),
     ...(record.cause === undefined ? {} : { cause: record.cause }),
+  };
+}
+
+/** The record as ListExecutions returns it: `ExecutionListItem`, no data. */
+export function listExecutionItem(record: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: record.executionArn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: record.startDate / 1000,
+    ...(record.stopDate === undefined ? {} : { stopDate: record.stopDate / 1000 }),
   };
 }

@@ -4,68 +4,85 @@ import type { LambdaFunctionSpec } from '../../functions/manifest.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-// Step Functions refuses state data over 256 KB; a local run must fail where AWS would.
+// Step Functions refuses state data over 256 KiB; a local run must fail where AWS would.
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /** Error name Step Functions reports when a state's data is too large. */
 export const DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
 
 /**
+ * A payload over the limit. AWS makes it terminal: States.ALL does not catch it (error handling
+ * guide, "States.DataLimitExceeded"). aws-local-stepfunctions decides Retry and Catch from the
+ * error's own `isRetryable` / `isCatchable`, so this error answers no to both.
+ */
+class DataLimitExceeded extends Error {
+  override readonly name = DATA_LIMIT_EXCEEDED;
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+}
+
+/**
  * Calls a handler the way Lambda and Step Functions would: the event and the result cross a
  * JSON boundary (no Dates, no class instances survive), payloads are size-checked, and a
  * thrown error becomes Step Functions' shape: its name is the Error, and its Cause is the JSON
  * `{errorType, errorMessage, trace}` that the Node.js Lambda runtime reports.
+ *
+ * @example
+ * const run = invokeLikeLambda(spec, handler);
+ * await run({ app: 'web' }); // the handler's result, as JSON would carry it
  */
 export function invokeLikeLambda(
   spec: LambdaFunctionSpec,
   handler: LambdaHandler,
 ): (input: unknown) => Promise<unknown> {
   return async (input) => {
-    const event = throughJson(input, `${spec.id} input`);
+    const arn = localFunctionArn(spec.id, process.env['AWS_REGION'] ?? 'us-east-1');
+    const event = throughJson(input, `The input of state/task '${arn}' has`);
     const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    let result: unknown;
     try {
-      const result = await handler(event, lambdaContext(spec, deadline));
-      return throughJson(result ?? null, `${spec.id} output`);
+      result = await handler(event, lambdaContext(spec, arn, deadline));
     } catch (error) {
       throw asStepFunctionsError(error);
     }
+    return throughJson(result ?? null, `The state/task '${arn}' returned a result with`);
   };
 }
 
-function throughJson(value: unknown, what: string): unknown {
+function throughJson(value: unknown, subject: string): unknown {
   const text = JSON.stringify(value);
   if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-    const error = new Error(`The ${what} is ${Buffer.byteLength(text)} bytes, over 256 KB`);
-    error.name = DATA_LIMIT_EXCEEDED;
-    throw error;
+    // AWS's wording (seen in execution causes): "... a size exceeding the maximum number of
+    // bytes service limit."
+    throw new DataLimitExceeded(
+      `${subject} a size exceeding the maximum number of bytes service limit.`,
+    );
   }
   return JSON.parse(text);
 }
 
-function asStepFunctionsError(error: unknown): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  if (original.name === DATA_LIMIT_EXCEEDED) return original;
-  const converted = new Error(
-    JSON.stringify({
-      errorType: original.name,
-      errorMessage: original.message,
-      trace: (original.stack ?? '')
-        .split('\n')
-        .slice(1, 6)
-        .map((line) => line.trim()),
-    }),
-  );
-  converted.name = original.name;
+// The Node.js runtime's toRapidResponse (aws-lambda-nodejs-runtime-interface-client, Errors.js):
+// an Error gives its name, message and every line of its stack; anything else its typeof.
+function asStepFunctionsError(thrown: unknown): Error {
+  const payload =
+    thrown instanceof Error
+      ? {
+          errorType: thrown.name,
+          errorMessage: thrown.message,
+          trace: thrown.stack?.split('\n') ?? [],
+        }
+      : { errorType: typeof thrown, errorMessage: String(thrown), trace: [] };
+  const converted = new Error(JSON.stringify(payload));
+  converted.name = payload.errorType;
   return converted;
 }
 
-function lambdaContext(spec: LambdaFunctionSpec, deadline: number): Context {
-  const region = process.env['AWS_REGION'] ?? 'us-east-1';
+function lambdaContext(spec: LambdaFunctionSpec, arn: string, deadline: number): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `signet-${spec.id}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: localFunctionArn(spec.id, region),
+    invokedFunctionArn: arn,
     memoryLimitInMB: String(spec.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/signet-${spec.id}`,

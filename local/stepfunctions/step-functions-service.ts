@@ -2,14 +2,28 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { executionArnFor } from '../../core/execution-name.ts';
+import { optionalBoolean, optionalString } from '../control-plane/input-fields.ts';
 import {
   AwsServiceError,
   type JsonObject,
   type JsonService,
 } from '../control-plane/service-types.ts';
-import { type StateMachineDefinition, statesOfType } from './definition.ts';
-import { type InterpreterEvent, toHistoryEvents } from './execution-history.ts';
-import { describeExecution, type ExecutionRecord } from './execution-record.ts';
+import type { StateMachineDefinition } from './definition.ts';
+import {
+  ExecutionHistory,
+  type InterpreterEvent,
+  withoutExecutionData,
+} from './execution-history.ts';
+import { describeExecution, type ExecutionRecord, listExecutionItem } from './execution-record.ts';
+import {
+  executionArnField,
+  executionInput,
+  executionName,
+  pageOf,
+  stateMachineArnField,
+  statusFilter,
+} from './execution-requests.ts';
+import { type TaskState, taskStates, timingOverrides } from './interpreter-options.ts';
 import { LOCAL_ACCOUNT_ID } from './local-lambda.ts';
 
 export interface LocalStepFunctionsOptions {
@@ -19,7 +33,7 @@ export interface LocalStepFunctionsOptions {
   readonly definition: StateMachineDefinition;
   /** Task resource ARN -> the function that runs it (local Lambdas). */
   readonly taskHandlers: ReadonlyMap<string, (input: unknown) => Promise<unknown>>;
-  /** Every Wait state lasts this long locally, instead of its Seconds. */
+  /** Every Wait state lasts this long locally, instead of its Seconds. Default: as written. */
   readonly waitMs?: number;
   /** The local pause of a Retry: by state and retrier, instead of IntervalSeconds and backoff. */
   readonly retryMs?: (stateName: string, errors: readonly string[]) => number;
@@ -30,41 +44,48 @@ export interface LocalStepFunctionsOptions {
 type Overrides = NonNullable<RunOptions['overrides']>;
 type LocalTaskHandler = NonNullable<Overrides['taskResourceLocalHandlers']>[string];
 
-// Step Functions' rule for execution names: 1-80 characters, none of these, no control codes.
-const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
-const hasControlCharacter = (text: string) =>
-  [...text].some(
-    (c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f),
-  );
-const MAX_INPUT_BYTES = 256 * 1024;
+interface RunningExecution {
+  abort: () => void;
+  done: Promise<void>;
+  /** What StopExecution asked for; set just before the abort. */
+  stopRequest?: { readonly error?: string; readonly cause?: string };
+}
 
 /**
  * A Step Functions endpoint for one Standard state machine, run by aws-local-stepfunctions:
  * StartExecution, DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution,
  * DescribeStateMachine and ListStateMachines, over the same JSON protocol the SDK speaks.
+ * Executions live in memory; each one that ends is also written to
+ * `<stateDir>/executions/<name>.json`. The written spec is docs/local/STEP-FUNCTIONS.md.
+ *
+ * @example
+ * const sfn = new LocalStepFunctions({ stateDir, region, stateMachineName, definition, taskHandlers });
+ * const plane = await startControlPlane({ services: [sfn.service] });
  */
 export class LocalStepFunctions {
   readonly stateMachineArn: string;
   readonly service: JsonService;
   readonly #options: LocalStepFunctionsOptions;
   readonly #machine: StateMachine;
+  readonly #tasks: readonly TaskState[];
+  readonly #timing: Omit<Overrides, 'taskResourceLocalHandlers'>;
   readonly #executions = new Map<string, ExecutionRecord>();
-  readonly #running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  readonly #running = new Map<string, RunningExecution>();
   readonly #roleArn: string;
 
   constructor(options: LocalStepFunctionsOptions) {
     this.#options = options;
     this.stateMachineArn = `arn:aws:states:${options.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${options.stateMachineName}`;
     this.#roleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${options.stateMachineName}`;
-    this.#machine = new StateMachine(options.definition as never, {
-      validationOptions: { checkArn: true, checkPaths: true },
-    });
+    this.#machine = interpreterFor(options.definition);
+    this.#tasks = taskStates(options.definition, options.taskHandlers);
+    this.#timing = timingOverrides(options.definition, options.waitMs, options.retryMs);
     this.service = {
       protocol: 'json',
       targetPrefix: 'AWSStepFunctions',
       operations: {
         StartExecution: async (input) => this.#startExecution(input),
-        DescribeExecution: async (input) => describeExecution(this.#find(input['executionArn'])),
+        DescribeExecution: async (input) => describeExecution(this.#find(executionArnField(input))),
         ListExecutions: async (input) => this.#listExecutions(input),
         GetExecutionHistory: async (input) => this.#history(input),
         StopExecution: async (input) => this.#stop(input),
@@ -85,7 +106,12 @@ export class LocalStepFunctions {
 
   /** Starts an execution in process; the API path and the local stack both use this. */
   start(name: string, input: unknown): ExecutionRecord {
-    return this.#find(this.#startExecution({ name, input: JSON.stringify(input) })['executionArn']);
+    const started = this.#startExecution({
+      stateMachineArn: this.stateMachineArn,
+      name,
+      input: JSON.stringify(input),
+    });
+    return this.#find(started['executionArn']);
   }
 
   /** Resolves when the execution has ended, with its final record. */
@@ -94,8 +120,10 @@ export class LocalStepFunctions {
     return this.#find(executionArn);
   }
 
+  /** Every execution, newest first. */
   executions(): ExecutionRecord[] {
-    return [...this.#executions.values()].sort((a, b) => b.startDate - a.startDate);
+    // Insertion order is start order, exact even when two starts share a millisecond.
+    return [...this.#executions.values()].reverse();
   }
 
   /** Aborts every running execution (the stack is shutting down). */
@@ -106,26 +134,10 @@ export class LocalStepFunctions {
   }
 
   #startExecution(input: JsonObject): JsonObject {
-    const name = String(input['name'] ?? crypto.randomUUID());
-    const text = String(input['input'] ?? '{}');
-    if (
-      name.length === 0 ||
-      name.length > 80 ||
-      INVALID_NAME.test(name) ||
-      hasControlCharacter(name)
-    ) {
-      throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
-    }
-    if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
-      throw new AwsServiceError('InvalidExecutionInput', 'Execution input is over 256 KB');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new AwsServiceError('InvalidExecutionInput', 'Invalid execution input: not JSON');
-    }
-    const executionArn = this.#executionArn(name);
+    this.#checkStateMachine(stateMachineArnField(input));
+    const name = executionName(input);
+    const { text, value } = executionInput(input);
+    const executionArn = executionArnFor(this.stateMachineArn, name);
     const existing = this.#executions.get(executionArn);
     if (existing !== undefined) {
       // Standard workflows: the same name and input while running is idempotent.
@@ -137,7 +149,6 @@ export class LocalStepFunctions {
         `Execution Already Exists: '${executionArn}'`,
       );
     }
-
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn: this.stateMachineArn,
@@ -148,26 +159,45 @@ export class LocalStepFunctions {
       history: [],
     };
     this.#executions.set(executionArn, record);
-    this.#run(record, parsed);
+    this.#run(record, value);
     return { executionArn, startDate: record.startDate / 1000 };
   }
 
   #run(record: ExecutionRecord, input: unknown): void {
+    const execution: RunningExecution = { abort: () => undefined, done: Promise.resolve() };
+    const history = new ExecutionHistory({
+      roleArn: this.#roleArn,
+      input: record.input,
+      taskOf: (stateName) => {
+        const task = this.#tasks.find((t) => t.name === stateName);
+        return {
+          resource: task?.resource ?? '',
+          ...(task?.timeoutInSeconds === undefined
+            ? {}
+            : { timeoutInSeconds: task.timeoutInSeconds }),
+        };
+      },
+      abortDetails: () => execution.stopRequest ?? {},
+    });
+    const taskResourceLocalHandlers: Record<string, LocalTaskHandler> = {};
+    for (const task of this.#tasks) {
+      taskResourceLocalHandlers[task.name] = history.track(
+        task.name,
+        task.run,
+      ) as unknown as LocalTaskHandler;
+    }
     const run = this.#machine.run(input as never, {
-      overrides: this.#overrides(),
+      overrides: { ...this.#timing, taskResourceLocalHandlers },
+      // Limitation: the interpreter sets $$.Execution.StartTime from its own clock, read in the
+      // same synchronous step as startDate; the two can differ by a millisecond.
       context: {
-        Execution: {
-          Id: record.executionArn,
-          Name: record.name,
-          RoleArn: this.#roleArn,
-          StartTime: new Date(record.startDate).toISOString(),
-        },
+        Execution: { Id: record.executionArn, Name: record.name, RoleArn: this.#roleArn },
         StateMachine: { Id: this.stateMachineArn, Name: this.#options.stateMachineName },
       },
     });
     const collectHistory = (async () => {
       for await (const event of run.eventLogs) {
-        for (const draft of toHistoryEvents(event as InterpreterEvent, this.#roleArn)) {
+        for (const draft of history.map(event as InterpreterEvent)) {
           const id = record.history.length + 1;
           record.history.push({ ...draft, id, previousEventId: id - 1 });
         }
@@ -178,23 +208,28 @@ export class LocalStepFunctions {
         record.status = 'SUCCEEDED';
         record.output = JSON.stringify(output);
       },
-      (error: Error) => this.#fail(record, error),
+      (error: Error) => this.#fail(record, error, execution.stopRequest),
     );
     const finished = (async () => {
       await this.#notify(record);
       await done;
       record.stopDate = Date.now();
       await collectHistory.catch(() => undefined);
-      this.#running.delete(record.executionArn);
       await this.#persist(record);
       await this.#notify(record);
+      // Last, so waitFor returns only once the record is written and listeners were told.
+      this.#running.delete(record.executionArn);
     })();
-    this.#running.set(record.executionArn, { abort: run.abort, done: finished });
+    execution.abort = run.abort;
+    execution.done = finished;
+    this.#running.set(record.executionArn, execution);
   }
 
-  #fail(record: ExecutionRecord, error: Error): void {
+  #fail(record: ExecutionRecord, error: Error, stop: RunningExecution['stopRequest']): void {
     if (error.name === 'ExecutionAbortedError') {
       record.status = 'ABORTED';
+      if (stop?.error !== undefined) record.error = stop.error;
+      if (stop?.cause !== undefined) record.cause = stop.cause;
       return;
     }
     if (error.name === 'ExecutionTimeoutError') {
@@ -219,45 +254,7 @@ export class LocalStepFunctions {
   async #persist(record: ExecutionRecord): Promise<void> {
     const dir = join(this.#options.stateDir, 'executions');
     await mkdir(dir, { recursive: true });
-    const { history, ...summary } = record;
-    await writeFile(
-      join(dir, `${record.name}.json`),
-      `${JSON.stringify({ ...summary, history }, null, 2)}\n`,
-    );
-  }
-
-  #overrides(): Overrides {
-    const taskResourceLocalHandlers: Record<string, LocalTaskHandler> = {};
-    for (const [name, state] of statesOfType(this.#options.definition, 'Task')) {
-      const handler = this.#options.taskHandlers.get(String(state['Resource']));
-      if (handler === undefined) {
-        throw new Error(
-          `State ${name}: no local function for resource ${String(state['Resource'])}`,
-        );
-      }
-      taskResourceLocalHandlers[name] = handler as unknown as LocalTaskHandler;
-    }
-    const waitTimeOverrides: Record<string, number> = {};
-    if (this.#options.waitMs !== undefined) {
-      for (const [name] of statesOfType(this.#options.definition, 'Wait')) {
-        waitTimeOverrides[name] = this.#options.waitMs;
-      }
-    }
-    const retryIntervalOverrides: Record<string, number[]> = {};
-    const retryMs = this.#options.retryMs;
-    if (retryMs !== undefined) {
-      for (const [name, state] of statesOfType(this.#options.definition, 'Task')) {
-        const retriers = (state['Retry'] ?? []) as { ErrorEquals: string[] }[];
-        retryIntervalOverrides[name] = retriers.map((retrier) =>
-          retryMs(name, retrier.ErrorEquals),
-        );
-      }
-    }
-    return { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides };
-  }
-
-  #executionArn(name: string): string {
-    return executionArnFor(this.stateMachineArn, name);
+    await writeFile(join(dir, `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   }
 
   #find(executionArn: unknown): ExecutionRecord {
@@ -271,54 +268,61 @@ export class LocalStepFunctions {
     return record;
   }
 
-  #listExecutions(input: JsonObject): JsonObject {
-    if (input['stateMachineArn'] !== this.stateMachineArn) {
+  #checkStateMachine(stateMachineArn: string): void {
+    if (stateMachineArn !== this.stateMachineArn) {
       throw new AwsServiceError(
         'StateMachineDoesNotExist',
-        `State Machine Does Not Exist: '${String(input['stateMachineArn'])}'`,
+        `State Machine Does Not Exist: '${stateMachineArn}'`,
       );
     }
-    const filter = input['statusFilter'];
-    const matching = this.executions().filter((e) => filter === undefined || e.status === filter);
-    const { page, nextToken } = paginate(matching, input, 100);
+  }
+
+  #listExecutions(input: JsonObject): JsonObject {
+    this.#checkStateMachine(stateMachineArnField(input));
+    const status = statusFilter(input);
+    const matching = this.executions().filter((e) => status === undefined || e.status === status);
+    const { items, nextToken } = pageOf(matching, input);
     return {
-      executions: page.map((e) => {
-        const {
-          input: _input,
-          output: _output,
-          error: _error,
-          cause: _cause,
-          ...listed
-        } = describeExecution(e);
-        return listed;
-      }),
+      executions: items.map(listExecutionItem),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
   }
 
   #history(input: JsonObject): JsonObject {
-    const record = this.#find(input['executionArn']);
-    const events = input['reverseOrder'] === true ? [...record.history].reverse() : record.history;
-    const { page, nextToken } = paginate(events, input, 100);
+    const record = this.#find(executionArnField(input));
+    const withData = optionalBoolean(input, 'includeExecutionData') ?? true;
+    const ordered = optionalBoolean(input, 'reverseOrder')
+      ? [...record.history].reverse()
+      : record.history;
+    const { items, nextToken } = pageOf(ordered, input);
     return {
-      events: page.map((e) => ({ ...e, timestamp: e.timestamp / 1000 })),
+      events: items.map((event) => ({
+        ...(withData ? event : withoutExecutionData(event)),
+        timestamp: event.timestamp / 1000,
+      })),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
   }
 
-  #stop(input: JsonObject): JsonObject {
-    const record = this.#find(input['executionArn']);
-    this.#running.get(record.executionArn)?.abort();
-    return { stopDate: Date.now() / 1000 };
+  async #stop(input: JsonObject): Promise<JsonObject> {
+    const record = this.#find(executionArnField(input));
+    const running = this.#running.get(record.executionArn);
+    if (running !== undefined) {
+      const error = optionalString(input, 'error');
+      const cause = optionalString(input, 'cause');
+      running.stopRequest = {
+        ...(error === undefined ? {} : { error }),
+        ...(cause === undefined ? {} : { cause }),
+      };
+      running.abort();
+      // Answer once the execution is ABORTED, so a DescribeExecution right after agrees.
+      await running.done;
+    }
+    return { stopDate: (record.stopDate ?? Date.now()) / 1000 };
   }
 
   #describeStateMachine(input: JsonObject): JsonObject {
-    if (input['stateMachineArn'] !== this.stateMachineArn) {
-      throw new AwsServiceError(
-        'StateMachineDoesNotExist',
-        `State Machine Does Not Exist: '${String(input['stateMachineArn'])}'`,
-      );
-    }
+    this.#checkStateMachine(stateMachineArnField(input));
     return {
       stateMachineArn: this.stateMachineArn,
       name: this.#options.stateMachineName,
@@ -331,12 +335,16 @@ export class LocalStepFunctions {
   }
 }
 
-/** maxResults / nextToken paging as the SDK expects (an opaque token; here, an offset). */
-function paginate<T>(items: readonly T[], input: JsonObject, defaultSize: number) {
-  const size = Math.min(1000, Number(input['maxResults'] ?? 0) || defaultSize);
-  const start =
-    input['nextToken'] === undefined ? 0 : Number.parseInt(String(input['nextToken']), 10);
-  const page = items.slice(start, start + size);
-  const next = start + size < items.length ? String(start + size) : undefined;
-  return { page, nextToken: next };
+// The interpreter validates its definition with asl-validator, which compiles its JSON schemas
+// anew on every call (about a second): each distinct definition is validated once a process.
+const validDefinitions = new Set<string>();
+
+function interpreterFor(definition: StateMachineDefinition): StateMachine {
+  const text = JSON.stringify(definition);
+  // A copy: the validator writes QueryLanguage into every state it checks.
+  const machine = new StateMachine(JSON.parse(text), {
+    validationOptions: { noValidate: validDefinitions.has(text), checkArn: true, checkPaths: true },
+  });
+  validDefinitions.add(text);
+  return machine;
 }
