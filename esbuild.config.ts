@@ -36,7 +36,9 @@ export async function bundleFunctions(outDir = DIST_DIR): Promise<BundleResult[]
       legalComments: 'none',
       // Some CommonJS dependencies call require() for Node built-ins; ESM bundles need it made.
       banner: {
-        js: "import { createRequire as __signetRequire } from 'node:module'; const require = __signetRequire(import.meta.url);",
+        js:
+          "import { createRequire as __signetRequire } from 'node:module'; " +
+          'const require = __signetRequire(import.meta.url);',
       },
       logLevel: 'warning',
       metafile: true,

@@ -11,8 +11,9 @@ export const APP_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
  * Semantic versions without build metadata ('+' is awkward in S3 keys and URLs, and build
  * metadata does not order releases anyway); at most 64 characters.
  */
-export const VERSION_PATTERN =
-  /^(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})(?:-[0-9A-Za-z-]{1,20}(?:\.[0-9A-Za-z-]{1,20}){0,4})?$/;
+const NUMBER = '(?:0|[1-9][0-9]{0,8})';
+const PRERELEASE = '(?:-[0-9A-Za-z-]{1,20}(?:\\.[0-9A-Za-z-]{1,20}){0,4})?';
+export const VERSION_PATTERN = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}${PRERELEASE}$`);
 
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 

@@ -67,7 +67,7 @@ export const releaseCommand: Command = {
       io.out(
         [
           `released ${app} ${version}`,
-          `  artifact   s3://${bucket}/${uploaded.key}${uploaded.versionId ? ` (version ${uploaded.versionId})` : ''}`,
+          `  artifact   s3://${bucket}/${uploaded.key}${versionNote(uploaded.versionId)}`,
           `  signature  s3://${bucket}/${uploaded.signatureKey}`,
           `  sha256     ${artifact.sha256}`,
           `  deployment ${name}`,
@@ -95,4 +95,8 @@ async function waitForStart(executionArn: string) {
       await new Promise((done) => setTimeout(done, 1000));
     }
   }
+}
+
+function versionNote(versionId: string | null): string {
+  return versionId === null ? '' : ` (version ${versionId})`;
 }

@@ -10,12 +10,18 @@ export function renderDemoReport(report: DemoReport): string {
     '',
     `Signet local demo: ${report.releases.length} releases, ${verdict} (${seconds(report.durationMs)})`,
     '',
-    `  ${'version'.padEnd(8)} ${'scenario'.padEnd(26)} ${'outcome'.padEnd(28)} ${'time'.padStart(6)}  instances`,
+    row('version', 'scenario', 'outcome', 'time', 'instances'),
   ];
   for (const release of report.releases) {
     const outcome = `${release.outcome}${release.error ? ` ${release.error}` : ''}`;
     lines.push(
-      `  ${release.version.padEnd(8)} ${release.scenario.padEnd(26)} ${outcome.padEnd(28)} ${seconds(release.durationMs).padStart(6)}  ${instances(release)}`,
+      row(
+        release.version,
+        release.scenario,
+        outcome,
+        seconds(release.durationMs),
+        instances(release),
+      ),
     );
     for (const problem of release.problems) lines.push(`           ! ${problem}`);
   }
@@ -23,7 +29,8 @@ export function renderDemoReport(report: DemoReport): string {
   const here = (path: string) => relative(process.cwd(), path) || '.';
   lines.push(
     '',
-    `  release record   current ${last?.record.current ?? 'none'}, previous ${last?.record.previous ?? 'none'}`,
+    `  release record   current ${last?.record.current ?? 'none'}, ` +
+      `previous ${last?.record.previous ?? 'none'}`,
     `  lambda logs      ${here(report.paths.lambdaLogs)}`,
     `  events           ${here(report.paths.events)}`,
     `  executions       ${here(report.paths.executions)}/`,
@@ -44,4 +51,8 @@ function instances(release: ReleaseReport): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function row(version: string, scenario: string, outcome: string, time: string, rest: string) {
+  return `  ${version.padEnd(8)} ${scenario.padEnd(26)} ${outcome.padEnd(28)} ${time.padStart(6)}  ${rest}`;
 }

@@ -6,7 +6,9 @@ export function renderHistory(app: string, entries: readonly AuditEntry[]): stri
     const version = record.artifact.version ?? '?';
     const error = record.error === null ? '' : ` ${record.error}`;
     const who = record.requestedBy ?? 'unknown';
-    return `${String(sequence).padStart(4)}  ${record.finishedAt}  ${version.padEnd(12)} ${record.outcome}${error}  (${record.intent ?? '-'} by ${who}, ${record.instances.length} instance(s))`;
+    const how = `${record.intent ?? '-'} by ${who}, ${record.instances.length} instance(s)`;
+    const when = `${String(sequence).padStart(4)}  ${record.finishedAt}`;
+    return `${when}  ${version.padEnd(12)} ${record.outcome}${error}  (${how})`;
   });
   return [`${app}: newest first`, ...rows].join('\n');
 }

@@ -22,7 +22,8 @@ export function renderLocalStack(
     ...instances,
     '',
     'Release the example app (in another terminal, after the exports):',
-    `  npx signet release ${here(hints.exampleDir)} --app web --version 1.0.0 --gnupghome ${here(hints.gnupgHome)} --wait`,
+    `  npx signet release ${here(hints.exampleDir)} --app web --version 1.0.0 ` +
+      `--gnupghome ${here(hints.gnupgHome)} --wait`,
     '',
     'Or by hand with tar, gpg and the AWS CLI (the artifact needs signet-release.json at its root):',
     `  gpg --homedir ${here(hints.gnupgHome)} --detach-sign web-1.0.0.tar.gz`,

@@ -117,7 +117,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       for (const instance of instances) {
         if (instance.version !== scenario.serves || !instance.healthy) {
           problems.push(
-            `${instance.name} serves ${instance.version ?? 'nothing'} (${instance.healthy ? 'healthy' : 'unhealthy'}), expected ${scenario.serves} healthy`,
+            `${instance.name} serves ${instance.version ?? 'nothing'} ` +
+              `(${instance.healthy ? 'healthy' : 'unhealthy'}), expected ${scenario.serves} healthy`,
           );
         }
       }
@@ -153,7 +154,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         problems,
       });
       progress(
-        `  ${execution.status}${execution.error ? ` ${execution.error}` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
+        `  ${execution.status} ${execution.error ?? ''} in ${(durationMs / 1000).toFixed(1)} s`,
       );
     }
 

@@ -38,7 +38,8 @@ export function executionName(input: JsonObject): string {
       length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_NAME_LENGTH}`;
     throw new AwsServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must have length ${bound}`,
+      `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: ` +
+        `Member must have length ${bound}`,
     );
   }
   if (FORBIDDEN_IN_NAME.test(name) || [...name].some(isControlCharacter)) {

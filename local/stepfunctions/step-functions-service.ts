@@ -75,7 +75,8 @@ export class LocalStepFunctions {
 
   constructor(options: LocalStepFunctionsOptions) {
     this.#options = options;
-    this.stateMachineArn = `arn:aws:states:${options.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${options.stateMachineName}`;
+    const { region, stateMachineName } = options;
+    this.stateMachineArn = `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:stateMachine:${stateMachineName}`;
     this.#roleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${options.stateMachineName}`;
     this.#machine = interpreterFor(options.definition);
     this.#tasks = taskStates(options.definition, options.taskHandlers);

@@ -40,7 +40,9 @@ describe('per-app host lock', () => {
     const started = join(host.root, 'started');
     const go = join(host.root, 'go');
     // The hook holds the first command open until the test lets it go, 15 s at most.
-    const body = `touch '${started}'\nfor i in $(seq 150); do [ -e '${go}' ] && exit 0; sleep 0.1; done\nexit 1`;
+    const body =
+      `touch '${started}'\n` +
+      `for i in $(seq 150); do [ -e '${go}' ] && exit 0; sleep 0.1; done\nexit 1`;
     const first = host.install(host.publish('1.0.0', { hooks: { BeforeInstall: { body } } }));
     await waitFor(started, 10_000);
 
