@@ -71,18 +71,20 @@ function reportFailure(error: unknown, io: CommandIo): ExitCodeValue {
   return ExitCode.internal;
 }
 
-if (import.meta.main || process.argv[1]?.endsWith('signet.mjs')) {
+/** The `signet` program: runs the command line, sets the exit code, and handles Ctrl-C. */
+export async function main(argv: readonly string[]): Promise<void> {
   let interrupt: () => void = () => undefined;
   const interrupted = new Promise<void>((resolve) => {
     interrupt = resolve;
   });
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const code = await runCli(process.argv.slice(2), {
+  process.exitCode = await runCli(argv, {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     env: process.env,
     interrupted,
   });
-  process.exitCode = code;
 }
+
+if (import.meta.main) await main(process.argv.slice(2));

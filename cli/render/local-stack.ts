@@ -22,7 +22,7 @@ export function renderLocalStack(
     ...instances,
     '',
     'Release the example app (in another terminal, after the exports):',
-    `  npx signet release ${here(hints.exampleDir)} --app web --version 1.0.0 ` +
+    `  node bin/signet.mjs release ${here(hints.exampleDir)} --app web --version 1.0.0 ` +
       `--gnupghome ${here(hints.gnupgHome)} --wait`,
     '',
     'Or by hand with tar, gpg and the AWS CLI (the artifact needs signet-release.json at its root):',
@@ -30,7 +30,7 @@ export function renderLocalStack(
     `  aws s3 cp web-1.0.0.tar.gz.sig s3://${stack.bucket}/${key}.sig --endpoint-url ${stack.endpoints.s3}`,
     `  aws s3 cp web-1.0.0.tar.gz s3://${stack.bucket}/${key} --endpoint-url ${stack.endpoints.s3}`,
     '',
-    'Then: npx signet status web, npx signet history web, npx signet rollback web',
+    'Then: node bin/signet.mjs status web (history web, rollback web, redeploy web <version>)',
     `State: ${here(stack.stateDir)}/   Press Ctrl-C to stop everything.`,
   ].join('\n');
 }

@@ -2,10 +2,12 @@
  * One temporary host for a test file: a SIGNET_HOME, an artifact server, and helpers that
  * package a release, run the host script against it and read what it left on disk.
  */
+
 import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ArtifactServer, startArtifactServer } from './artifact-server.ts';
 import { type RunOptions, type RunResult, runHost } from './host-script.ts';
+import { killProcessesOf } from './processes.ts';
 import { makeTempDir, packRelease, type ReleaseSpec, removeDir, writeRelease } from './releases.ts';
 
 export interface PublishedRelease {
@@ -39,6 +41,7 @@ export class HostFixture {
 
   async close(): Promise<void> {
     await this.#server.close();
+    killProcessesOf(this.home);
     removeDir(this.root);
   }
 
