@@ -97,34 +97,71 @@ function discardBody(body: GetObjectCommandOutput['Body']): void {
     .catch(() => undefined);
 }
 
+/** A signature object: where it is, which version of it, and its bytes. */
+export interface FetchedSignature {
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly bytes: Uint8Array;
+}
+
+/** Where a signature was found before: redeploys and rollbacks use that very version. */
+export interface SignaturePin {
+  readonly key: string;
+  readonly versionId: string | null;
+}
+
 /**
- * The detached signature stored next to the artifact (`.sig`, then `.asc`), or
- * SignatureMissing, which the state machine retries for a while: the signature may be uploaded
- * after the artifact.
+ * The detached signature of an artifact. With a pin (a recorded release), exactly that object
+ * version: a later upload under the same name (even a refused one) must not replace the
+ * signature a recorded release was verified with. Without one, the newest `.sig`, then `.asc`,
+ * next to the artifact, or SignatureMissing, which the state machine retries for a while: the
+ * signature may be uploaded after the artifact.
  */
 export async function fetchSignature(
   s3: S3Client,
   bucket: string,
   artifactKey: string,
-): Promise<{ key: string; bytes: Uint8Array }> {
-  for (const suffix of SIGNATURE_SUFFIXES) {
-    const key = `${artifactKey}${suffix}`;
+  pin: SignaturePin | null = null,
+): Promise<FetchedSignature> {
+  const candidates =
+    pin === null
+      ? SIGNATURE_SUFFIXES.map((s) => ({ key: `${artifactKey}${s}`, versionId: null }))
+      : [pin];
+  for (const candidate of candidates) {
     try {
-      const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if ((result.ContentLength ?? 0) > MAX_SIGNATURE_BYTES) {
-        discardBody(result.Body);
-        throw new SignatureMalformed(`Signature s3://${bucket}/${key} is larger than 64 KiB`);
-      }
-      const bytes = (await result.Body?.transformToByteArray()) ?? new Uint8Array();
-      return { key, bytes };
+      return await readSignature(s3, bucket, candidate);
     } catch (error) {
-      if ((error as Error).name !== 'NoSuchKey') throw error;
+      if (!['NoSuchKey', 'NoSuchVersion'].includes((error as Error).name)) throw error;
     }
   }
+  const lookedFor =
+    pin === null
+      ? SIGNATURE_SUFFIXES.join(', ')
+      : `${pin.key}${pin.versionId === null ? '' : ` version ${pin.versionId}`}`;
   throw new SignatureMissing(
-    `No signature next to s3://${bucket}/${artifactKey} (looked for ${SIGNATURE_SUFFIXES.join(', ')})`,
+    `No signature next to s3://${bucket}/${artifactKey} (looked for ${lookedFor})`,
     { details: { bucket, key: artifactKey } },
   );
+}
+
+async function readSignature(
+  s3: S3Client,
+  bucket: string,
+  { key, versionId }: SignaturePin,
+): Promise<FetchedSignature> {
+  const result = await s3.send(
+    new GetObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      ...(versionId === null ? {} : { VersionId: versionId }),
+    }),
+  );
+  if ((result.ContentLength ?? 0) > MAX_SIGNATURE_BYTES) {
+    discardBody(result.Body);
+    throw new SignatureMalformed(`Signature s3://${bucket}/${key} is larger than 64 KiB`);
+  }
+  const bytes = (await result.Body?.transformToByteArray()) ?? new Uint8Array();
+  return { key, versionId: result.VersionId ?? null, bytes };
 }
 
 function assertSameObject(pin: PinnedObject, etag?: string, versionId?: string): void {

@@ -1,3 +1,4 @@
+import type { SignaturePin } from './artifact-objects.ts';
 import { InputInvalid, NotARelease } from './errors.ts';
 import { isAppName, isVersion, parseArtifactKey, SHA256_HEX_PATTERN } from './release-names.ts';
 
@@ -18,6 +19,8 @@ export interface DeploymentRequest {
   readonly source: RequestSource;
   /** Set when redeploying a recorded release: the bytes must still have this digest. */
   readonly expectedSha256: string | null;
+  /** Set when redeploying a recorded release: the signature version it was verified with. */
+  readonly signature: SignaturePin | null;
 }
 
 /** The execution input, read but not yet resolved against S3 or the release record. */
@@ -92,6 +95,7 @@ export function parseExecutionInput(input: unknown): ParsedInput {
 export function requestForObject(
   input: Extract<ParsedInput, { kind: 'object' }>,
   expectedSha256: string | null = null,
+  signature: SignaturePin | null = null,
 ): DeploymentRequest {
   const release = parseArtifactKey(input.key);
   if (release === null) {
@@ -113,6 +117,7 @@ export function requestForObject(
     requestedBy: input.requestedBy,
     source: input.source,
     expectedSha256,
+    signature,
   };
 }
 

@@ -14,6 +14,9 @@ export interface DeployedRelease {
   readonly sha256: string;
   /** Fingerprint of the key that signed it. */
   readonly signer: string;
+  /** The signature object it was verified with, so a redeploy verifies the same one. */
+  readonly signatureKey: string | null;
+  readonly signatureVersionId: string | null;
   readonly deployedAt: string;
   readonly execution: string;
 }
@@ -107,7 +110,17 @@ function parseDeployedRelease(raw: unknown, where: string): DeployedRelease | nu
     typeof release['sha256'] === 'string' &&
     SHA256_HEX_PATTERN.test(release['sha256']) &&
     strings.every((name) => typeof release[name] === 'string') &&
-    (release['versionId'] === null || typeof release['versionId'] === 'string');
+    (release['versionId'] === null || typeof release['versionId'] === 'string') &&
+    ['signatureKey', 'signatureVersionId'].every(
+      (name) =>
+        release[name] === undefined || release[name] === null || typeof release[name] === 'string',
+    );
   if (!valid) throw new ConfigInvalid(`Release record ${where} is malformed`);
-  return release as unknown as DeployedRelease;
+  // Records written before signatures were pinned carry neither field.
+  const parsed = release as unknown as DeployedRelease;
+  return {
+    ...parsed,
+    signatureKey: parsed.signatureKey ?? null,
+    signatureVersionId: parsed.signatureVersionId ?? null,
+  };
 }

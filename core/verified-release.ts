@@ -19,6 +19,7 @@ export interface VerifiedRelease {
     readonly userIds: readonly string[];
     readonly signedAt: string;
   };
-  /** The signature object that vouched for it. */
+  /** The signature object (and its version) that vouched for it. */
   readonly signatureKey: string;
+  readonly signatureVersionId: string | null;
 }

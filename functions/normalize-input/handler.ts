@@ -102,6 +102,9 @@ function fromRecorded(
       source: 'manual',
     },
     release.sha256,
+    release.signatureKey === null
+      ? null
+      : { key: release.signatureKey, versionId: release.signatureVersionId },
   );
 }
 

@@ -40,6 +40,8 @@ export function recordRelease(
       etag: artifact.etag,
       sha256: artifact.sha256,
       signer: artifact.signer.fingerprint,
+      signatureKey: artifact.signatureKey,
+      signatureVersionId: artifact.signatureVersionId,
       deployedAt: (deps.now ?? (() => new Date()))().toISOString(),
       execution,
     };

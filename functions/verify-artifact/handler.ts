@@ -61,7 +61,7 @@ export function verifyArtifact(
         { details: { app, size, cap: config.artifact.maxBytes } },
       );
     }
-    const signature = await fetchSignature(s3, request.bucket, request.key);
+    const signature = await fetchSignature(s3, request.bucket, request.key, request.signature);
 
     const object = await getPinned(s3, request);
     if (object.Body === undefined) {
@@ -100,6 +100,7 @@ export function verifyArtifact(
       size: verified.size,
       signer: { ...verified.signer, userIds: [...verified.signer.userIds] },
       signatureKey: signature.key,
+      signatureVersionId: signature.versionId,
     };
   };
 }

@@ -18,6 +18,7 @@ const request = {
   requestedBy: '123456789012',
   source: 'eventbridge' as const,
   expectedSha256: null,
+  signature: null,
 };
 const previous = {
   version: '1.1.0',
@@ -27,6 +28,8 @@ const previous = {
   etag: 'e2',
   sha256: 'b'.repeat(64),
   signer: 'F'.repeat(40),
+  signatureKey: null,
+  signatureVersionId: null,
   deployedAt: '2026-12-04T09:00:00.000Z',
   execution: 'arn:previous',
 };

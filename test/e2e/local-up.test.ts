@@ -126,6 +126,22 @@ describe('the local stack, used by hand', () => {
     expect(before.code).toBe(0);
     expect(before.out).toMatch(/current\s+1\.1\.0/);
 
+    // A refused re-release of 1.0.0 replaces its signature object with one over other bytes;
+    // the redeploy must still verify the recorded bytes with the recorded signature.
+    const again = await signet(
+      'release',
+      EXAMPLE_APP_DIR,
+      '--app',
+      'web',
+      '--version',
+      '1.0.0',
+      '--gnupghome',
+      gnupgHome,
+      '--wait',
+    );
+    expect(again.out).toContain('VersionNotNewer');
+    expect(again.code).toBe(1);
+
     const redeploy = await signet('redeploy', 'web', '1.0.0');
     expect(redeploy.out).toContain('SUCCEEDED');
     expect(redeploy.code).toBe(0);

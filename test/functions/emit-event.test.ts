@@ -23,6 +23,7 @@ describe('emit-event', () => {
       requestedBy: null,
       source: 'manual',
       expectedSha256: null,
+      signature: null,
     },
     failure: { Error: 'SignatureInvalid' },
   });

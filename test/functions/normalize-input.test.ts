@@ -15,6 +15,8 @@ const recorded = (version: string, versionId: string): DeployedRelease => ({
   etag: `etag-${version}`,
   sha256: version.replaceAll('.', '').padEnd(64, 'a'),
   signer: 'F'.repeat(40),
+  signatureKey: null,
+  signatureVersionId: null,
   deployedAt: '2026-12-04T09:00:00.000Z',
   execution: 'arn:x',
 });

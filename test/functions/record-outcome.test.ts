@@ -71,6 +71,8 @@ function deployed(app: string, version: string): DeployedRelease {
     etag: `etag-${version}`,
     sha256: 'c'.repeat(64),
     signer: 'F'.repeat(40),
+    signatureKey: null,
+    signatureVersionId: null,
     deployedAt: '2026-12-01T09:00:00.000Z',
     execution: `${EXECUTION}earlier`,
   };
@@ -89,6 +91,7 @@ function stateOf(app: string, stage: 'locked' | 'rolling-out' | 'recorded', from
     requestedBy: 'arn:aws:iam::000000000000:user/ci',
     source: 'eventbridge',
     expectedSha256: null,
+    signature: null,
   };
   const lock = { app, owner: `${EXECUTION}${app}`, acquiredAt: STARTED, expiresAt: FINISHED };
   if (stage === 'locked') return { request, lock };
@@ -110,6 +113,7 @@ function stateOf(app: string, stage: 'locked' | 'rolling-out' | 'recorded', from
       signedAt: STARTED,
     },
     signatureKey: `${request.key}.sig`,
+    signatureVersionId: null,
   };
   const plan = {
     batches: [['i-00000000000000001', 'i-00000000000000002'], ['i-00000000000000003']],

@@ -24,6 +24,7 @@ const artifact = (version: string): VerifiedRelease => ({
     signedAt: '',
   },
   signatureKey: `releases/web/web-${version}.tar.gz.sig`,
+  signatureVersionId: null,
 });
 
 describe('record-release', () => {

@@ -42,6 +42,8 @@ export function deployed(version: string, sha256: string): DeployedRelease {
     etag: `etag-${version}`,
     sha256,
     signer: 'F'.repeat(40),
+    signatureKey: null,
+    signatureVersionId: null,
     deployedAt: '2026-12-01T09:00:00.000Z',
     execution: 'arn:aws:states:us-east-1:000000000000:execution:signet-deploy:earlier',
   };
@@ -65,6 +67,7 @@ export function request(overrides: Partial<DeploymentRequest> = {}): DeploymentR
     requestedBy: 'ci',
     source: 'eventbridge',
     expectedSha256: null,
+    signature: null,
     ...overrides,
   };
 }
