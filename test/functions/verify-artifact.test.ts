@@ -89,6 +89,7 @@ describe('verify-artifact', () => {
           signedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         },
         signatureKey: `${KEY}.sig`,
+        signatureVersionId: 'sig-1',
       });
       const line = tools.lines.find((entry) => entry.message === 'artifact verified');
       expect(line).toMatchObject({ level: 30, data: { sha256: h.web.sha256, signerLabel: 'ci' } });
