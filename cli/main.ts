@@ -56,8 +56,9 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<Ex
 function reportFailure(error: unknown, io: CommandIo): ExitCodeValue {
   if (error instanceof SignetError) {
     io.err(`signet: ${error.name}: ${error.message}`);
-    if (error.name === 'UsageError') return ExitCode.usage;
-    if (['ConfigInvalid', 'ToolMissing', 'InputInvalid', 'NodeTooOld'].includes(error.name)) {
+    if (['UsageError', 'InputInvalid'].includes(error.name)) return ExitCode.usage;
+    // A missing tool, setting or key, or gpg or tar refusing: the machine needs fixing.
+    if (['ConfigInvalid', 'ToolMissing', 'ReleaseFailed', 'PortInUse'].includes(error.name)) {
       return ExitCode.setup;
     }
     return ExitCode.failed;

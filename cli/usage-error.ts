@@ -6,3 +6,10 @@ export class UsageError extends SignetError {
   readonly retryable = false;
   readonly fault = 'user' as const;
 }
+
+/** A port the local stack needs is taken, usually by another `signet local up`. */
+export class PortInUse extends SignetError {
+  override readonly name = 'PortInUse';
+  readonly retryable = false;
+  readonly fault = 'user' as const;
+}

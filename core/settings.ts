@@ -42,7 +42,7 @@ const DEFAULTS: Partial<Record<SettingName, string>> = {
 export function setting(name: SettingName, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[SettingNames[name]] ?? DEFAULTS[name];
   if (value === undefined || value === '') {
-    throw new ConfigInvalid(`Setting ${SettingNames[name]} is not set for this function`, {
+    throw new ConfigInvalid(`Setting ${SettingNames[name]} is not set`, {
       details: { setting: SettingNames[name] },
     });
   }

@@ -1,4 +1,5 @@
 import { AuditLog, verifyChain } from '../../core/audit-log.ts';
+import { appArgument } from '../arguments.ts';
 import { cliSettings } from '../cli-settings.ts';
 import { cliClients } from '../clients.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
@@ -21,11 +22,10 @@ export const historyCommand: Command = {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new UsageError('--limit takes a whole number from 1 to 1000');
     }
+    const app = appArgument(positionals[0], this.usage);
     const log = new AuditLog(cliClients.dynamodb(), cliSettings(io.env).stateTable());
-    const entries = await log.newest(positionals[0] ?? '', limit);
-    io.out(
-      values.json ? JSON.stringify(entries, null, 2) : renderHistory(positionals[0] ?? '', entries),
-    );
+    const entries = await log.newest(app, limit);
+    io.out(values.json ? JSON.stringify(entries, null, 2) : renderHistory(app, entries));
     return ExitCode.ok;
   },
 };
@@ -37,7 +37,7 @@ export const auditCommand: Command = {
   async run(args, io) {
     const { positionals } = parseCommandArgs(this, args, {}, { min: 2, max: 2 });
     if (positionals[0] !== 'verify') throw new UsageError(`usage: ${this.usage}`);
-    const app = positionals[1] ?? '';
+    const app = appArgument(positionals[1], this.usage);
     const log = new AuditLog(cliClients.dynamodb(), cliSettings(io.env).stateTable());
     const entries = await log.all(app);
     const problems = verifyChain(entries);

@@ -7,7 +7,7 @@ import { type Command, type CommandIo, parseCommandArgs } from '../command.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import { renderDemoReport } from '../render/demo.ts';
 import { renderLocalStack } from '../render/local-stack.ts';
-import { UsageError } from '../usage-error.ts';
+import { PortInUse, UsageError } from '../usage-error.ts';
 
 export const localCommand: Command = {
   name: 'local',
@@ -62,6 +62,13 @@ async function up(args: readonly string[], io: CommandIo): Promise<ExitCodeValue
     ports: { s3: base, controlPlane: base + 1, dynamodb: base + 2, firstInstanceHttp: base + 10 },
     // People upload artifact and signature by hand, seconds apart: give the signature a minute.
     timing: { waitMs: 500, retryMs: 1000, signatureRetryMs: 5000 },
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    throw new PortInUse(
+      `${(error as { address?: string }).address ?? '127.0.0.1'}:${(error as { port?: number }).port} ` +
+        'is in use, perhaps by another `signet local up`: stop it, or pass --port-base',
+      { cause: error },
+    );
   });
   const gnupgHome = join(stateDir, 'gnupg');
   try {

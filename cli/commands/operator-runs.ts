@@ -4,6 +4,7 @@ import {
   startOperatorRun,
   waitForExecution,
 } from '../../core/operator/operator-run.ts';
+import { appArgument, versionArgument } from '../arguments.ts';
 import { cliSettings } from '../cli-settings.ts';
 import { cliClients } from '../clients.ts';
 import { type Command, type CommandIo, parseCommandArgs } from '../command.ts';
@@ -20,8 +21,8 @@ export const redeployCommand: Command = {
     const { values, positionals } = parseCommandArgs(this, args, options, { min: 2, max: 2 });
     const action = {
       action: 'redeploy',
-      app: positionals[0] ?? '',
-      version: positionals[1] ?? '',
+      app: appArgument(positionals[0], this.usage),
+      version: versionArgument(positionals[1], this.usage),
     } as const;
     return runOperatorAction(action, !values['no-wait'], io);
   },
@@ -34,7 +35,7 @@ export const rollbackCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(this, args, options, { min: 1, max: 1 });
     return runOperatorAction(
-      { action: 'rollback', app: positionals[0] ?? '' },
+      { action: 'rollback', app: appArgument(positionals[0], this.usage) },
       !values['no-wait'],
       io,
     );

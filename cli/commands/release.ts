@@ -6,6 +6,7 @@ import { waitForExecution } from '../../core/operator/operator-run.ts';
 import { signDetached } from '../../release/gpg.ts';
 import { packageRelease } from '../../release/package-release.ts';
 import { uploadRelease } from '../../release/upload-release.ts';
+import { appArgument, directoryArgument, versionArgument } from '../arguments.ts';
 import { cliSettings } from '../cli-settings.ts';
 import { cliClients } from '../clients.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
@@ -35,14 +36,15 @@ export const releaseCommand: Command = {
       { min: 1, max: 1 },
     );
     const settings = cliSettings(io.env);
-    const app = values.app ?? '';
-    const version = values.version ?? '';
+    const app = appArgument(values.app, this.usage);
+    const version = versionArgument(values.version, this.usage);
+    const sourceDir = directoryArgument(resolve(positionals[0] ?? '.'), this.usage);
     const bucket = values.bucket ?? settings.artifactBucket();
     const releasedBy = `${userInfo().username}`;
     const work = await mkdtemp(join(tmpdir(), 'signet-release-'));
     try {
       const artifact = await packageRelease({
-        sourceDir: resolve(positionals[0] ?? '.'),
+        sourceDir,
         app,
         version,
         outFile: join(work, `${app}-${version}.tar.gz`),

@@ -1,4 +1,5 @@
 import { readAppStatus } from '../../core/operator/app-status.ts';
+import { appArgument } from '../arguments.ts';
 import { cliSettings } from '../cli-settings.ts';
 import { cliClients } from '../clients.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
@@ -16,6 +17,7 @@ export const statusCommand: Command = {
       { json: { type: 'boolean', default: false } },
       { min: 1, max: 1 },
     );
+    const app = appArgument(positionals[0], this.usage);
     const settings = cliSettings(io.env);
     const status = await readAppStatus({
       ssm: cliClients.ssm(),
@@ -23,7 +25,7 @@ export const statusCommand: Command = {
       sfn: cliClients.sfn(),
       parameterPrefix: settings.parameterPrefix(),
       stateTable: settings.stateTable(),
-      app: positionals[0] ?? '',
+      app,
     });
     io.out(values.json ? JSON.stringify(status, null, 2) : renderStatus(status));
     return ExitCode.ok;

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main.ts';
+
+async function signet(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env,
+    interrupted: new Promise(() => undefined),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+// The README's exit code table, held against the CLI: scripts tell a failed deployment (1) from
+// a command line used wrongly (2) and from a machine that is not set up (3).
+describe('signet exit codes', () => {
+  it.each([
+    ['help', ['--help'], 0],
+    ['a command’s help', ['release', '--help'], 0],
+    ['no command', [], 2],
+    ['an unknown command', ['deploy', 'web'], 2],
+    ['a missing argument', ['status'], 2],
+    ['an extra argument', ['status', 'web', 'api'], 2],
+    ['an unknown option', ['status', 'web', '--bogus'], 2],
+    ['an app name with capitals', ['status', 'Web'], 2],
+    ['an app name with a shell metacharacter', ['rollback', 'web;id'], 2],
+    ['a version that is not semantic', ['redeploy', 'web', 'latest'], 2],
+    ['a version with build metadata', ['redeploy', 'web', '1.0.0+build'], 2],
+    ['a release without --version', ['release', 'examples/web', '--app', 'web'], 2],
+    [
+      'a release of a directory that does not exist',
+      ['release', '/nonexistent', '--app', 'web', '--version', '1.0.0'],
+      2,
+    ],
+    ['audit without verify', ['audit', 'check', 'web'], 2],
+    ['local without a subcommand', ['local'], 2],
+    ['a --limit that is not a number', ['history', 'web', '--limit', 'ten'], 2],
+  ])('answers %s with %i', async (_label, argv, code) => {
+    const result = await signet(argv);
+    expect(result.code, result.err).toBe(code);
+  });
+
+  it('answers a missing setting with 3, naming it and where to get it', async () => {
+    const result = await signet(['status', 'web']);
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('SIGNET_STATE_TABLE');
+    expect(result.err).toContain('signet local up');
+  });
+
+  it('checks the command line before the environment', async () => {
+    expect((await signet(['status', 'Web'])).code).toBe(2);
+  });
+});
