@@ -1,6 +1,6 @@
 import type { CommandState } from './command-state.ts';
 import type { LockLease } from './deployment-lock.ts';
-import type { DeploymentRequest } from './deployment-request.ts';
+import type { DeploymentRequest, Intent } from './deployment-request.ts';
 import type { ExcludedInstance } from './fleet-targets.ts';
 import type { DeployedRelease, ReleaseRecord } from './release-record.ts';
 import type { VerifiedRelease } from './verified-release.ts';
@@ -12,6 +12,14 @@ export interface CaughtError {
   readonly Cause?: string;
 }
 
+/** A request refused before it could be carried out, as far as it could be read. */
+export interface RejectedRequest {
+  readonly app: string;
+  readonly version: string | null;
+  readonly intent: Intent;
+  readonly requestedBy: string | null;
+}
+
 /**
  * The execution's state between states, key by key, in the order the state machine fills it
  * (statemachine/deploy.asl.json). Any key can be missing: the deployment may have stopped
@@ -19,6 +27,8 @@ export interface CaughtError {
  */
 export interface DeploymentState {
   readonly request?: DeploymentRequest;
+  /** What a refused request named, when it named a valid app. */
+  readonly rejected?: RejectedRequest;
   readonly lock?: LockLease;
   readonly artifact?: VerifiedRelease;
   readonly plan?: {

@@ -44,8 +44,8 @@ const REFUSALS = new Set([
 
 /** Decides the outcome from what the execution's state holds when it reaches the end. */
 export function decideOutcome(state: DeploymentState): OutcomeSummary {
-  const app = state.request?.app ?? null;
-  const version = state.request?.version ?? null;
+  const app = state.request?.app ?? state.rejected?.app ?? null;
+  const version = state.request?.version ?? state.rejected?.version ?? null;
   const fromVersion = state.plan?.rollbackTarget?.version ?? null;
   const instances = touchedInstances(state).length;
   const base = { app, version, fromVersion, instances };
@@ -140,11 +140,11 @@ export function auditRecordFor(
   return {
     app: outcome.app ?? 'unknown',
     execution: execution.id,
-    intent: request?.intent ?? null,
-    requestedBy: request?.requestedBy ?? null,
+    intent: request?.intent ?? state.rejected?.intent ?? null,
+    requestedBy: request?.requestedBy ?? state.rejected?.requestedBy ?? null,
     source: request?.source ?? null,
     artifact: {
-      version: artifact?.version ?? request?.version ?? null,
+      version: artifact?.version ?? request?.version ?? state.rejected?.version ?? null,
       bucket: artifact?.bucket ?? request?.bucket ?? null,
       key: artifact?.key ?? request?.key ?? null,
       versionId: artifact?.versionId ?? request?.versionId ?? null,

@@ -6,8 +6,9 @@ import {
   parseExecutionInput,
   requestForObject,
 } from '../../core/deployment-request.ts';
-import { InputInvalid, NothingToRollBackTo } from '../../core/errors.ts';
-import { artifactKey } from '../../core/release-names.ts';
+import type { RejectedRequest } from '../../core/deployment-state.ts';
+import { InputInvalid, NotARelease, NothingToRollBackTo, SignetError } from '../../core/errors.ts';
+import { artifactKey, parseArtifactKey } from '../../core/release-names.ts';
 import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
 import { setting } from '../../core/settings.ts';
 import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
@@ -33,10 +34,18 @@ export interface NormalizeInputDeps {
  */
 export function normalizeInput(
   deps: NormalizeInputDeps,
-): PlainHandler<NormalizeInputEvent, { readonly request: DeploymentRequest }> {
+): PlainHandler<NormalizeInputEvent, NormalizedInput> {
   return async (event, { logger }) => {
     const parsed = parseExecutionInput(event.input);
-    const request = await resolve(parsed, deps);
+    let request: DeploymentRequest;
+    try {
+      request = await resolve(parsed, deps);
+    } catch (error) {
+      const rejection = rejectionOf(parsed, error);
+      if (rejection === null) throw error;
+      logger.warn('deployment request refused', { ...rejection.rejected }, error);
+      return rejection;
+    }
     logger.info('deployment requested', {
       app: request.app,
       version: request.version,
@@ -46,6 +55,43 @@ export function normalizeInput(
       versionId: request.versionId,
     });
     return { request };
+  };
+}
+
+/**
+ * A request whose app is known but which cannot be carried out (no previous release, no such
+ * version) is answered, not thrown: the state machine then records the refusal in that app's
+ * audit trail. Input naming no app still fails, and keeps nothing of itself.
+ */
+export type NormalizedInput =
+  | { readonly request: DeploymentRequest }
+  | {
+      readonly rejected: RejectedRequest;
+      readonly failure: { readonly Error: string; readonly Cause: string };
+    };
+
+function rejectionOf(
+  parsed: ParsedInput,
+  error: unknown,
+): Extract<NormalizedInput, { rejected: unknown }> | null {
+  if (!(error instanceof SignetError) || error.fault !== 'user' || error instanceof NotARelease) {
+    return null;
+  }
+  const named = parsed.kind === 'object' ? parseArtifactKey(parsed.key) : parsed;
+  if (named === null) return null;
+  const intents = { object: 'release', 'app-version': 'redeploy', rollback: 'rollback' } as const;
+  return {
+    rejected: {
+      app: named.app,
+      version: 'version' in named ? named.version : null,
+      intent: parsed.kind === 'object' ? parsed.intent : intents[parsed.kind],
+      requestedBy: parsed.requestedBy,
+    },
+    // The shape of a Lambda error's Cause, so the last states read it the same way.
+    failure: {
+      Error: error.name,
+      Cause: JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }),
+    },
   };
 }
 

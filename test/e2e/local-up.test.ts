@@ -156,6 +156,17 @@ describe('the local stack, used by hand', () => {
     expect(entries.map((e) => `${e.record.intent} ${e.record.outcome}`)).toEqual(
       expect.arrayContaining(['redeploy Succeeded', 'rollback Succeeded', 'release Succeeded']),
     );
+    const refused = await signet('redeploy', 'web', '9.9.9');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('InputInvalid');
+    const latest = JSON.parse((await signet('history', 'web', '--limit', '1', '--json')).out) as {
+      record: { intent: string; outcome: string; artifact: { version: string } };
+    }[];
+    expect(latest[0]?.record).toMatchObject({
+      intent: 'redeploy',
+      outcome: 'Refused',
+      artifact: { version: '9.9.9' },
+    });
     expect((await signet('audit', 'verify', 'web')).code).toBe(0);
   });
 

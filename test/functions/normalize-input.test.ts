@@ -3,7 +3,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeployedRelease } from '../../core/release-record.ts';
-import { normalizeInput } from '../../functions/normalize-input/handler.ts';
+import { type NormalizedInput, normalizeInput } from '../../functions/normalize-input/handler.ts';
 import { stubAppParameters } from '../helpers/app-parameters.ts';
 import { testTools } from '../helpers/handler-tools.ts';
 
@@ -20,6 +20,11 @@ const recorded = (version: string, versionId: string): DeployedRelease => ({
   deployedAt: '2026-12-04T09:00:00.000Z',
   execution: 'arn:x',
 });
+
+function accepted(result: NormalizedInput) {
+  if (!('request' in result)) throw new Error(`refused: ${JSON.stringify(result)}`);
+  return result;
+}
 
 describe('normalize-input', () => {
   const s3 = mockClient(S3Client);
@@ -41,9 +46,11 @@ describe('normalize-input', () => {
   });
 
   it('pins a manual bucket and key to the version it holds now', async () => {
-    const { request } = await handler(
-      { input: { bucket: 'artifacts', key: 'releases/web/web-2.0.0.tar.gz' } },
-      testTools(),
+    const { request } = accepted(
+      await handler(
+        { input: { bucket: 'artifacts', key: 'releases/web/web-2.0.0.tar.gz' } },
+        testTools(),
+      ),
     );
     expect(s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: 'artifacts',
@@ -57,7 +64,9 @@ describe('normalize-input', () => {
   });
 
   it('redeploys a recorded version with its recorded bytes and digest', async () => {
-    const { request } = await handler({ input: { app: 'web', version: '1.0.0' } }, testTools());
+    const { request } = accepted(
+      await handler({ input: { app: 'web', version: '1.0.0' } }, testTools()),
+    );
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
     expect(request).toMatchObject({
       version: '1.0.0',
@@ -68,9 +77,11 @@ describe('normalize-input', () => {
   });
 
   it('rolls back to the recorded previous release', async () => {
-    const { request } = await handler(
-      { input: { app: 'web', intent: 'rollback', requestedBy: 'alice' } },
-      testTools(),
+    const { request } = accepted(
+      await handler(
+        { input: { app: 'web', intent: 'rollback', requestedBy: 'alice' } },
+        testTools(),
+      ),
     );
     expect(request).toMatchObject({
       version: '1.0.0',
@@ -85,10 +96,10 @@ describe('normalize-input', () => {
     stubAppParameters(ssm, {
       record: { app: 'web', current: recorded('1.1.0', 'v2'), previous: null },
     });
-    await expect(
-      handler({ input: { app: 'web', intent: 'rollback' } }, testTools()),
-    ).rejects.toMatchObject({
-      name: 'NothingToRollBackTo',
+    const result = await handler({ input: { app: 'web', intent: 'rollback' } }, testTools());
+    expect(result).toMatchObject({
+      rejected: { app: 'web', version: null },
+      failure: { Error: 'NothingToRollBackTo' },
     });
   });
 
@@ -96,11 +107,25 @@ describe('normalize-input', () => {
     const missing = new Error('Not Found');
     missing.name = 'NotFound';
     s3.on(HeadObjectCommand).rejects(missing);
+    const result = await handler({ input: { app: 'web', version: '9.9.9' } }, testTools());
+    expect(result).toMatchObject({
+      rejected: { app: 'web', version: '9.9.9' },
+      failure: { Error: 'InputInvalid', Cause: expect.stringContaining('web-9.9.9.tar.gz') },
+    });
+  });
+
+  it('fails outright, keeping nothing, for input that names no app', async () => {
     await expect(
-      handler({ input: { app: 'web', version: '9.9.9' } }, testTools()),
+      handler({ input: { app: 'Web;id', version: '1.0.0' } }, testTools()),
     ).rejects.toMatchObject({
       name: 'InputInvalid',
-      message: expect.stringContaining('releases/web/web-9.9.9.tar.gz'),
     });
+  });
+
+  it('lets a fault of its own (not the request’s) fail the state for Step Functions to retry', async () => {
+    s3.on(HeadObjectCommand).rejects(new Error('socket hang up'));
+    await expect(handler({ input: { app: 'web', version: '9.9.9' } }, testTools())).rejects.toThrow(
+      'socket hang up',
+    );
   });
 });

@@ -99,9 +99,15 @@ function functionTimeout(resource: string): number | undefined {
   return LAMBDA_FUNCTIONS.find((spec) => spec.arnSubstitution === name)?.timeoutSeconds;
 }
 
-/** States from StartAt to StartRollout, by their normal transitions: no instance touched yet. */
+/**
+ * States from StartAt to StartRollout, by their normal transitions: no instance touched yet.
+ * The ending (RecordOutcome onwards) is not part of it, even where a refusal goes there directly.
+ */
 export function beforeRollout(definition: Definition): Set<string> {
-  return reachable(definition, definition.StartAt, { withCatch: false, avoid: [START_ROLLOUT] });
+  return reachable(definition, definition.StartAt, {
+    withCatch: false,
+    avoid: [START_ROLLOUT, RECORD_OUTCOME],
+  });
 }
 
 /** The install / health loop: states after StartRollout that can come back to its first step. */
