@@ -859,7 +859,18 @@ action_install() {
   release="$APP_DIR/releases/$VERSION"
   if [[ $current == "$VERSION" && -d $release ]]; then
     if release_matches "$VERSION" "$digest"; then
-      log "$APP $VERSION is already installed and current; nothing to do"
+      if [[ $(activated_by) == "${PARAM[DeploymentId]}" ]]; then
+        # A retry or redrive of the deployment that already did this: nothing to repeat.
+        log "$APP $VERSION is already installed and current; nothing to do"
+        return 0
+      fi
+      # Another deployment of the current version (a redeploy): run it again from stop to
+      # validate, so the service ends up running whatever state it was in.
+      log "$APP $VERSION is already installed; restarting it for this deployment"
+      run_hook ApplicationStop "$release" "$VERSION"
+      run_hook ApplicationStart "$release" "$VERSION"
+      run_hook ValidateService "$release" "$VERSION"
+      record_activation
       return 0
     fi
     die "$EXIT_CHECKSUM_MISMATCH" "$APP $VERSION is current on this host but came from an" \
@@ -875,8 +886,22 @@ action_install() {
   run_hook AfterInstall "$release" "$VERSION"
   run_hook ApplicationStart "$release" "$VERSION"
   run_hook ValidateService "$release" "$VERSION"
+  record_activation
   prune "${PARAM[KeepReleases]}"
   log "installed $APP $VERSION"
+}
+
+# The deployment that last made the current release run; an install repeated by the same
+# deployment skips the hooks, a new deployment of the same version runs them.
+activated_by() {
+  local id=''
+  read -r id 2>/dev/null <"$APP_DIR/activated-by" || true
+  printf '%s' "$id"
+}
+
+record_activation() {
+  printf '%s\n' "${PARAM[DeploymentId]}" >"$APP_DIR/activated-by.new"
+  mv -f -- "$APP_DIR/activated-by.new" "$APP_DIR/activated-by"
 }
 
 action_rollback() {
@@ -908,6 +933,7 @@ action_rollback() {
   run_hook ApplicationStart "$release" "$VERSION"
   run_hook ValidateService "$release" "$VERSION"
   prune "${PARAM[KeepReleases]}"
+  record_activation
   log "rolled back $APP to $VERSION"
 }
 

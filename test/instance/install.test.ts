@@ -74,6 +74,25 @@ describe('install', () => {
     expect(host.takeHookLog()).toEqual([]);
   });
 
+  it('restarts the current release for another deployment of the same version', async () => {
+    const release = host.publish('1.0.0');
+    await host.install(release, { DeploymentId: 'first' });
+    host.takeHookLog();
+
+    const redeploy = await host.install(release, { DeploymentId: 'redeploy-web-1' });
+
+    expect(redeploy.code, redeploy.stderr).toBe(0);
+    expect(redeploy.stdout).toContain('web 1.0.0 is already installed; restarting it');
+    expect(host.takeHookLog()).toEqual([
+      'ApplicationStop 1.0.0',
+      'ApplicationStart 1.0.0',
+      'ValidateService 1.0.0',
+    ]);
+    const retry = await host.install(release, { DeploymentId: 'redeploy-web-1' });
+    expect(retry.stdout).toContain('already installed and current; nothing to do');
+    expect(host.takeHookLog()).toEqual([]);
+  });
+
   it('exports the documented environment to hooks, with stdin from /dev/null', async () => {
     const body =
       'env | grep -E "^(SIGNET_|LIFECYCLE_EVENT=)" | sort >"$SIGNET_RUN_DIR/env.txt"\n' +
