@@ -37,6 +37,7 @@ export function renderDemoReport(report: DemoReport): string {
     `  audit records    ${here(report.paths.auditExport)}`,
     `  command output   ${here(report.paths.commandOutput)}/`,
     `  instances        ${here(report.paths.instances)}/<id>/root/opt/signet/web/`,
+    `                   ${(last?.instances ?? []).map((i) => `${i.name} = ${i.id}`).join(', ')}`,
     '',
   );
   return lines.join('\n');

@@ -31,6 +31,8 @@ export function renderLocalStack(
     `  aws s3 cp web-1.0.0.tar.gz s3://${stack.bucket}/${key} --endpoint-url ${stack.endpoints.s3}`,
     '',
     'Then: node bin/signet.mjs status web (history web, rollback web, redeploy web <version>)',
+    'After a restart of `local up` the instances are up but their apps are not (hosts without',
+    'an init system): `redeploy web <current version>` starts them again.',
     `State: ${here(stack.stateDir)}/   Press Ctrl-C to stop everything.`,
   ].join('\n');
 }
