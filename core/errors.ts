@@ -35,7 +35,8 @@ export abstract class SignetError extends Error {
   }
 }
 
-function defineError(name: string, fault: Fault, retryable = false) {
+/** A named Signet error class; each module defines its own with it. */
+export function defineError(name: string, fault: Fault, retryable = false) {
   const ErrorClass = class extends SignetError {
     override readonly name = name;
     readonly retryable = retryable;
