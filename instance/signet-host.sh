@@ -702,6 +702,7 @@ run_hook() {
 run_hook_script() {
   local hook=$1 dir=$2 version=$3 location=$4 seconds=$5 user=$6 cap=$7 code=0 outcome
   local -a command environment
+  local name
   if ((cap > 0 && seconds > cap)); then seconds=$cap; fi
   environment=(
     "SIGNET_APP=$APP" "SIGNET_VERSION=$version" "SIGNET_RELEASE_DIR=$dir"
@@ -709,7 +710,11 @@ run_hook_script() {
     "SIGNET_DEPLOYMENT_ID=${PARAM[DeploymentId]}" "SIGNET_HTTP_PORT=$HTTP_PORT"
     "LIFECYCLE_EVENT=$hook" "SIGNET_LIFECYCLE_EVENT=$hook"
   )
-  command=(env "${environment[@]}" bash "$location")
+  # The command's parameters (the artifact URL is a short-lived credential) are the agent's
+  # business, not the app's: hooks, and the services they start, never see them.
+  local -a scrub=()
+  for name in "${PARAMETER_NAMES[@]}"; do scrub+=(-u "SSM_$name"); done
+  command=(env "${scrub[@]}" "${environment[@]}" bash "$location")
   if [[ -n $user && $user != "$(id -un)" ]]; then
     if ((EUID != 0)); then
       hook_failed "$cap" "hook $hook ($location) of $APP $version asks for runas $user, which" \
@@ -724,7 +729,7 @@ run_hook_script() {
     # chroot to / is only a user switch: it is in coreutils, unlike su, sudo and runuser.
     # It changes to / afterwards, so the script changes back to the release.
     # shellcheck disable=SC2016 # $1 and $2 belong to the inner bash.
-    command=(chroot "--userspec=$user" / env "${environment[@]}" bash -c 'cd -- "$1" && exec bash "$2"' signet-hook "$dir" "$location")
+    command=(chroot "--userspec=$user" / env "${scrub[@]}" "${environment[@]}" bash -c 'cd -- "$1" && exec bash "$2"' signet-hook "$dir" "$location")
   fi
   log "hook $hook of $APP $version: running $location${user:+ as $user} (timeout $seconds s)"
   (cd -- "$dir" && exec timeout --kill-after=10 "$seconds" "${command[@]}" </dev/null) ||

@@ -93,9 +93,9 @@ describe('install', () => {
     expect(host.takeHookLog()).toEqual([]);
   });
 
-  it('exports the documented environment to hooks, with stdin from /dev/null', async () => {
+  it('exports the documented environment to hooks, never the command’s SSM_ parameters', async () => {
     const body =
-      'env | grep -E "^(SIGNET_|LIFECYCLE_EVENT=)" | sort >"$SIGNET_RUN_DIR/env.txt"\n' +
+      'env | grep -E "^(SIGNET_|LIFECYCLE_EVENT=|SSM_)" | sort >"$SIGNET_RUN_DIR/env.txt"\n' +
       'pwd >>"$SIGNET_RUN_DIR/env.txt"\n' +
       'readlink /proc/self/fd/0 >>"$SIGNET_RUN_DIR/env.txt"';
     const release = host.publish('1.0.0', { hooks: { AfterInstall: { body } } });
