@@ -147,7 +147,9 @@ export async function createLocalFleet(options: LocalFleetOptions): Promise<Loca
           AWS_SSM_REGION_NAME: options.region ?? 'us-east-1',
           ...spec.env,
         },
-        markerEnv: { [FLEET_MARKER]: marker, [INSTANCE_MARKER]: spec.id },
+        // The instance marker includes the fleet's: instance ids come from names alone, and
+        // another stack on this machine may have an instance of the same name.
+        markerEnv: { [FLEET_MARKER]: marker, [INSTANCE_MARKER]: `${marker}/${spec.id}` },
         drainMs: timing.drainMs,
         mayStart: () => found.state === 'running',
         track: (group) => {
@@ -163,7 +165,7 @@ export async function createLocalFleet(options: LocalFleetOptions): Promise<Loca
       found.state = 'stopped';
       found.stateChangedAt = new Date();
       killGroups(found.spec.id);
-      await terminateMarked(INSTANCE_MARKER, found.spec.id, timing.stopGraceMs);
+      await terminateMarked(INSTANCE_MARKER, `${marker}/${found.spec.id}`, timing.stopGraceMs);
     },
     startInstance(idOrName) {
       const found = find(idOrName);

@@ -115,9 +115,10 @@ describe('createLocalFleet', () => {
       SSM_Version: '1.2.3',
       AWS_SSM_INSTANCE_ID: idOf('web-1'),
       AWS_SSM_REGION_NAME: 'us-east-1',
-      SIGNET_LOCAL_INSTANCE: idOf('web-1'),
     });
     expect(env['SIGNET_LOCAL_FLEET']).toMatch(/^[0-9a-f]{24}$/);
+    // Fleet and instance together: another stack's instance of the same name is another marker.
+    expect(env['SIGNET_LOCAL_INSTANCE']).toBe(`${env['SIGNET_LOCAL_FLEET']}/${idOf('web-1')}`);
     expect(env['FLEET_TEST_LEAK']).toBeUndefined();
   });
 
