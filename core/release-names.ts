@@ -12,7 +12,11 @@ export const APP_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
  * metadata does not order releases anyway); at most 64 characters.
  */
 const NUMBER = '(?:0|[1-9][0-9]{0,8})';
-const PRERELEASE = '(?:-[0-9A-Za-z-]{1,20}(?:\\.[0-9A-Za-z-]{1,20}){0,4})?';
+// A prerelease identifier as semver defines it: a number without leading zeros, or letters,
+// digits and hyphens with at least one non-digit. "01" is not one: semver (and Signet's
+// ordering of releases) would fail on it.
+const IDENTIFIER = '(?:0|[1-9][0-9]{0,19}|[0-9]{0,19}[A-Za-z-][0-9A-Za-z-]{0,19})';
+const PRERELEASE = `(?:-${IDENTIFIER}(?:\\.${IDENTIFIER}){0,4})?`;
 export const VERSION_PATTERN = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}${PRERELEASE}$`);
 
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;

@@ -31,7 +31,7 @@ define_parameter() {
 }
 define_parameter Action '^(install|rollback|health)$'
 define_parameter App '^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$'
-define_parameter Version '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-[0-9A-Za-z-]{1,20}(\.[0-9A-Za-z-]{1,20}){0,4})?$' 64
+define_parameter Version '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-(0|[1-9][0-9]{0,19}|[0-9]{0,19}[A-Za-z-][0-9A-Za-z-]{0,19})(\.(0|[1-9][0-9]{0,19}|[0-9]{0,19}[A-Za-z-][0-9A-Za-z-]{0,19})){0,4})?$' 64
 define_parameter DeploymentId '^[A-Za-z0-9_-]{1,80}$'
 define_parameter ArtifactUrl '^(https?://[A-Za-z0-9._~:/?&=%+-]+)?$' 4096
 define_parameter ArtifactSha256 '^([0-9a-f]{64})?$'
