@@ -58,7 +58,7 @@ export function documentParameters(options: {
     Action: action,
     App: app,
     Version: release.version,
-    DeploymentId: deploymentId,
+    DeploymentId: hostDeploymentId(deploymentId),
     ArtifactUrl: downloads ? artifactUrl : '',
     ArtifactSha256: downloads ? release.sha256 : '',
     KeepReleases: String(config.install.keepReleases),
@@ -84,4 +84,13 @@ export function executionBudgetSeconds(phase: CommandPhase, config: AppConfig): 
   const seconds =
     retries * (intervalSeconds + timeoutSeconds) + bakeSeconds + probesDuringBake * timeoutSeconds;
   return Math.max(30, Math.ceil(seconds + 30));
+}
+
+/**
+ * The execution name as the host sees it. Step Functions allows names (dots, '@') that the
+ * document's DeploymentId pattern does not; those characters become '_' so that a legal
+ * execution name never fails at SendCommand, after a batch was already chosen.
+ */
+export function hostDeploymentId(executionName: string): string {
+  return executionName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80) || 'unnamed';
 }

@@ -8,7 +8,7 @@ import {
 } from '../../core/deployment-request.ts';
 import type { RejectedRequest } from '../../core/deployment-state.ts';
 import { InputInvalid, NotARelease, NothingToRollBackTo, SignetError } from '../../core/errors.ts';
-import { artifactKey, parseArtifactKey } from '../../core/release-names.ts';
+import { artifactKey, isAppName, isVersion, parseArtifactKey } from '../../core/release-names.ts';
 import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
 import { setting } from '../../core/settings.ts';
 import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
@@ -36,12 +36,11 @@ export function normalizeInput(
   deps: NormalizeInputDeps,
 ): PlainHandler<NormalizeInputEvent, NormalizedInput> {
   return async (event, { logger }) => {
-    const parsed = parseExecutionInput(event.input);
     let request: DeploymentRequest;
     try {
-      request = await resolve(parsed, deps);
+      request = await resolve(parseExecutionInput(event.input), deps);
     } catch (error) {
-      const rejection = rejectionOf(parsed, error);
+      const rejection = rejectionOf(event.input, error);
       if (rejection === null) throw error;
       logger.warn('deployment request refused', { ...rejection.rejected }, error);
       return rejection;
@@ -71,22 +70,16 @@ export type NormalizedInput =
     };
 
 function rejectionOf(
-  parsed: ParsedInput,
+  input: unknown,
   error: unknown,
 ): Extract<NormalizedInput, { rejected: unknown }> | null {
   if (!(error instanceof SignetError) || error.fault !== 'user' || error instanceof NotARelease) {
     return null;
   }
-  const named = parsed.kind === 'object' ? parseArtifactKey(parsed.key) : parsed;
+  const named = namedIn(input);
   if (named === null) return null;
-  const intents = { object: 'release', 'app-version': 'redeploy', rollback: 'rollback' } as const;
   return {
-    rejected: {
-      app: named.app,
-      version: 'version' in named ? named.version : null,
-      intent: parsed.kind === 'object' ? parsed.intent : intents[parsed.kind],
-      requestedBy: parsed.requestedBy,
-    },
+    rejected: named,
     // The shape of a Lambda error's Cause, so the last states read it the same way.
     failure: {
       Error: error.name,
@@ -95,8 +88,48 @@ function rejectionOf(
   };
 }
 
+/**
+ * What a refused input says about itself, as far as it can be trusted: an app only if it is a
+ * valid app name (from the key of an S3 input, or the app of an operator's input), a version
+ * only if it is a valid version. Anything else in the input is dropped.
+ */
+function namedIn(input: unknown): RejectedRequest | null {
+  let parsed: ParsedInput | null = null;
+  try {
+    parsed = parseExecutionInput(input);
+  } catch {
+    // Unreadable as a whole: look at its app and version fields alone.
+  }
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<
+    string,
+    unknown
+  >;
+  const requestedBy =
+    typeof fields['requestedBy'] === 'string' ? fields['requestedBy'].slice(0, 200) : null;
+  if (parsed?.kind === 'object') {
+    const release = parseArtifactKey(parsed.key);
+    return release === null ? null : { ...release, intent: parsed.intent, requestedBy };
+  }
+  if (parsed !== null) {
+    const version = parsed.kind === 'app-version' ? parsed.version : null;
+    const intent = parsed.kind === 'rollback' ? 'rollback' : 'redeploy';
+    return { app: parsed.app, version, intent, requestedBy };
+  }
+  if (!isAppName(fields['app'])) return null;
+  const version = isVersion(fields['version']) ? fields['version'] : null;
+  return { app: fields['app'], version, intent: 'redeploy', requestedBy };
+}
+
 async function resolve(parsed: ParsedInput, deps: NormalizeInputDeps): Promise<DeploymentRequest> {
   if (parsed.kind === 'object') {
+    const bucket = deps.artifactBucket();
+    if (parsed.bucket !== bucket) {
+      throw new InputInvalid(
+        `s3://${parsed.bucket}/${parsed.key} is not in the artifact bucket ${bucket}: Signet ` +
+          'deploys only from its own bucket',
+        { details: { bucket: parsed.bucket, key: parsed.key } },
+      );
+    }
     const pinned =
       parsed.versionId === null && parsed.etag === null
         ? { ...parsed, ...(await pinLatest(deps.s3(), parsed.bucket, parsed.key)) }

@@ -114,6 +114,28 @@ describe('normalize-input', () => {
     });
   });
 
+  it.each([
+    [
+      'an object outside the artifact bucket',
+      { bucket: 'elsewhere', key: 'releases/web/web-1.3.0.tar.gz' },
+      '1.3.0',
+      'release',
+    ],
+    ['an unknown intent for a valid app', { app: 'web', intent: 'release' }, null, 'redeploy'],
+    [
+      'a valid app with a version that is not one',
+      { app: 'web', version: 'latest' },
+      null,
+      'redeploy',
+    ],
+  ])('refuses %s, recording it for that app only', async (_label, input, version, intent) => {
+    const result = await handler({ input }, testTools());
+    expect(result).toMatchObject({
+      rejected: { app: 'web', version, intent },
+      failure: { Error: 'InputInvalid' },
+    });
+  });
+
   it('fails outright, keeping nothing, for input that names no app', async () => {
     await expect(
       handler({ input: { app: 'Web;id', version: '1.0.0' } }, testTools()),

@@ -84,6 +84,12 @@ describe('start-command', () => {
     expect(JSON.stringify(state)).not.toContain('X-Amz-Signature');
   });
 
+  it('turns an execution name the document would refuse into one it accepts', async () => {
+    await handler({ ...event('health', [ids(1)]), deploymentId: 'redeploy.web@1' }, testTools());
+    const parameters = ssm.commandCalls(SendCommandCommand)[0]?.args[0].input.Parameters;
+    expect(parameters?.['DeploymentId']).toEqual(['redeploy_web_1']);
+  });
+
   it('sends no URL or digest with a health check', async () => {
     await handler(event('health', [ids(1)]), testTools());
     const parameters = ssm.commandCalls(SendCommandCommand)[0]?.args[0].input.Parameters;
