@@ -1,4 +1,5 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { gt as isNewer } from 'semver';
 import { ConfigInvalid, RecordWriteFailed } from './errors.ts';
 import { releaseRecordParameterName } from './parameter-paths.ts';
 import { isVersion, SHA256_HEX_PATTERN } from './release-names.ts';
@@ -26,10 +27,12 @@ export interface ReleaseRecord {
   readonly app: string;
   readonly current: DeployedRelease | null;
   readonly previous: DeployedRelease | null;
+  /** The highest version ever made current: new releases must be newer than it. */
+  readonly highestVersion: string | null;
 }
 
 export function emptyRecord(app: string): ReleaseRecord {
-  return { app, current: null, previous: null };
+  return { app, current: null, previous: null, highestVersion: null };
 }
 
 /**
@@ -38,7 +41,17 @@ export function emptyRecord(app: string): ReleaseRecord {
  */
 export function promoteRelease(record: ReleaseRecord, release: DeployedRelease): ReleaseRecord {
   const previous = record.current?.version === release.version ? record.previous : record.current;
-  return { app: record.app, current: release, previous };
+  return {
+    app: record.app,
+    current: release,
+    previous,
+    highestVersion: highestOf(record.highestVersion, release.version),
+  };
+}
+
+function highestOf(...versions: (string | null | undefined)[]): string | null {
+  const known = versions.filter((v): v is string => typeof v === 'string' && isVersion(v));
+  return known.length === 0 ? null : known.reduce((a, b) => (isNewer(b, a) ? b : a));
 }
 
 export async function readReleaseRecord(
@@ -94,10 +107,22 @@ function parseReleaseRecord(app: string, raw: unknown, where: string): ReleaseRe
   if (typeof value !== 'object' || value === null || value.app !== app) {
     throw new ConfigInvalid(`Release record ${where} does not describe app ${app}`);
   }
+  const current = parseDeployedRelease(value.current, `${where} current`);
+  const previous = parseDeployedRelease(value.previous, `${where} previous`);
+  const highest = value.highestVersion;
+  if (highest !== undefined && highest !== null && !isVersion(highest)) {
+    throw new ConfigInvalid(`Release record ${where} has an invalid highestVersion`);
+  }
+  // Records written before highestVersion existed: the best known is the higher of the two.
   return {
     app,
-    current: parseDeployedRelease(value.current, `${where} current`),
-    previous: parseDeployedRelease(value.previous, `${where} previous`),
+    current,
+    previous,
+    highestVersion: highestOf(
+      highest as string | null | undefined,
+      current?.version,
+      previous?.version,
+    ),
   };
 }
 

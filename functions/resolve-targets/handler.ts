@@ -1,14 +1,17 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { loadAppConfig } from '../../core/app-config-store.ts';
+import type { DeploymentRequest } from '../../core/deployment-request.ts';
 import { NoTargets, TargetsUnavailable } from '../../core/errors.ts';
 import { type ExcludedInstance, findFleetTargets, toBatches } from '../../core/fleet-targets.ts';
+import { refuseOutOfOrder } from '../../core/release-order.ts';
 import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
 import { ec2Client, parameterPrefix, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface ResolveTargetsEvent {
   readonly app: string;
+  readonly request: DeploymentRequest;
 }
 
 /** The rollout: who gets the release, in which batches, and what to return to on failure. */
@@ -35,8 +38,11 @@ export interface ResolveTargetsDeps {
 export function resolveTargets(
   deps: ResolveTargetsDeps,
 ): PlainHandler<ResolveTargetsEvent, RolloutPlan> {
-  return async ({ app }, { logger }) => {
+  return async ({ app, request }, { logger }) => {
     const prefix = deps.parameterPrefix();
+    // Verification ran before the lock; another release may have been deployed since.
+    const record = await readReleaseRecord(deps.ssm(), prefix, app);
+    refuseOutOfOrder(request, record);
     const config = await loadAppConfig(deps.ssm(), prefix, app);
     const fleet = await findFleetTargets(deps.ec2(), deps.ssm(), config.targets);
     const tag = `${config.targets.tagKey}=${config.targets.tagValue}`;
@@ -53,7 +59,6 @@ export function resolveTargets(
       });
     }
 
-    const record = await readReleaseRecord(deps.ssm(), prefix, app);
     const batches = toBatches(fleet.reachable, config.rollout.batchSize);
     logger.info('targets resolved', {
       instances: fleet.reachable.length,

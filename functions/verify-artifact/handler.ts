@@ -1,6 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { gt as isNewer } from 'semver';
 import type { AppConfig } from '../../core/app-config.ts';
 import { loadAppConfig, loadTrustedKeys } from '../../core/app-config-store.ts';
 import { parseAppSpec } from '../../core/appspec.ts';
@@ -13,8 +12,8 @@ import {
   ChecksumMismatch,
   DigestReused,
   ReleaseMismatch,
-  VersionNotNewer,
 } from '../../core/errors.ts';
+import { refuseOutOfOrder } from '../../core/release-order.ts';
 import { type ReleaseRecord, readReleaseRecord } from '../../core/release-record.ts';
 import {
   DEFAULT_ARCHIVE_LIMITS,
@@ -130,19 +129,6 @@ function archiveLimits(config: AppConfig) {
     maxEntries: config.artifact.maxEntries,
     maxUnpackedBytes: config.artifact.maxUnpackedBytes,
   };
-}
-
-/** A release must move the app forward; operators may redeploy or roll back on purpose. */
-function refuseOutOfOrder(request: DeploymentRequest, record: ReleaseRecord): void {
-  const current = record.current?.version;
-  if (request.intent !== 'release' || current === undefined) return;
-  if (!isNewer(request.version, current)) {
-    throw new VersionNotNewer(
-      `App ${request.app}: ${request.version} is not newer than the deployed ${current}; ` +
-        'use `signet redeploy` to deploy it on purpose',
-      { details: { app: request.app, version: request.version, current } },
-    );
-  }
 }
 
 /** The key only routes; the signed metadata is the truth, and the two must agree. */

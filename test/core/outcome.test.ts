@@ -51,7 +51,7 @@ describe('decideOutcome', () => {
         request,
         plan,
         rollout: { batchIndex: 1 },
-        record: { app: 'web', current: null, previous: null },
+        record: { app: 'web', current: null, previous: null, highestVersion: null },
       },
       'Succeeded',
       null,

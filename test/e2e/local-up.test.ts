@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.ts';
@@ -168,6 +169,37 @@ describe('the local stack, used by hand', () => {
       artifact: { version: '9.9.9' },
     });
     expect((await signet('audit', 'verify', 'web')).code).toBe(0);
+  });
+
+  it('deploys a genuine release while an unsigned upload still waits for its signature', async () => {
+    // Prepare: anyone with bucket write access, but no key, uploads junk with no signature.
+    const s3 = new S3Client({});
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: stack.bucket,
+        Key: 'releases/web/web-9.0.0.tar.gz',
+        Body: 'junk',
+      }),
+    );
+
+    // Act
+    const genuine = await signet(
+      'release',
+      EXAMPLE_APP_DIR,
+      '--app',
+      'web',
+      '--version',
+      '1.2.0',
+      '--gnupghome',
+      gnupgHome,
+      '--wait',
+    );
+
+    // Assess: the junk is still being verified (it holds no lock), the release went through.
+    expect(genuine.out).toContain('SUCCEEDED');
+    const junk = stack.stepFunctions.executions().find((e) => e.name.startsWith('web-9_0_0-'));
+    expect(junk?.status).toBe('RUNNING');
+    s3.destroy();
   });
 
   it('keeps nothing of an input it cannot read: a forged lock in it is not released', async () => {

@@ -40,7 +40,12 @@ describe('normalize-input', () => {
     s3.reset();
     ssm.reset();
     stubAppParameters(ssm, {
-      record: { app: 'web', current: recorded('1.1.0', 'v2'), previous: recorded('1.0.0', 'v1') },
+      record: {
+        app: 'web',
+        current: recorded('1.1.0', 'v2'),
+        previous: recorded('1.0.0', 'v1'),
+        highestVersion: '1.1.0',
+      },
     });
     s3.on(HeadObjectCommand).resolves({ VersionId: 'latest-version', ETag: '"latest-etag"' });
   });
@@ -94,7 +99,12 @@ describe('normalize-input', () => {
   it('refuses a rollback with nothing recorded before', async () => {
     ssm.reset();
     stubAppParameters(ssm, {
-      record: { app: 'web', current: recorded('1.1.0', 'v2'), previous: null },
+      record: {
+        app: 'web',
+        current: recorded('1.1.0', 'v2'),
+        previous: null,
+        highestVersion: '1.1.0',
+      },
     });
     const result = await handler({ input: { app: 'web', intent: 'rollback' } }, testTools());
     expect(result).toMatchObject({

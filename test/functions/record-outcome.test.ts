@@ -128,7 +128,12 @@ function stateOf(app: string, stage: 'locked' | 'rolling-out' | 'recorded', from
     ...rolling,
     rollout: { batchIndex: 1 },
     command: command(app, 'health', 1),
-    record: { app, current: deployed(app, '2.0.0'), previous: from ? deployed(app, from) : null },
+    record: {
+      app,
+      current: deployed(app, '2.0.0'),
+      previous: from ? deployed(app, from) : null,
+      highestVersion: '2.0.0',
+    },
   };
 }
 

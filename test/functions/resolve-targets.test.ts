@@ -7,6 +7,7 @@ import {
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { DeploymentRequest } from '../../core/deployment-request.ts';
 import { resolveTargets } from '../../functions/resolve-targets/handler.ts';
 import { stubAppParameters } from '../helpers/app-parameters.ts';
 import { testTools } from '../helpers/handler-tools.ts';
@@ -15,6 +16,22 @@ const instance = (id: string, state = 'running'): Instance => ({
   InstanceId: id,
   State: { Name: state as InstanceStateName },
 });
+
+function releaseOf(version: string): DeploymentRequest {
+  return {
+    app: 'web',
+    version,
+    bucket: 'artifacts',
+    key: `releases/web/web-${version}.tar.gz`,
+    versionId: 'v',
+    etag: null,
+    intent: 'release',
+    requestedBy: null,
+    source: 'eventbridge',
+    expectedSha256: null,
+    signature: null,
+  };
+}
 
 describe('resolve-targets', () => {
   const ec2 = mockClient(EC2Client);
@@ -45,7 +62,7 @@ describe('resolve-targets', () => {
       })),
     });
 
-    const plan = await handler({ app: 'web' }, testTools());
+    const plan = await handler({ app: 'web', request: releaseOf('1.2.0') }, testTools());
 
     expect(ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.Filters).toContainEqual({
       Name: 'tag:signet:app',
@@ -59,9 +76,38 @@ describe('resolve-targets', () => {
     });
   });
 
+  it('refuses, under the lock, a release overtaken by another since it was verified', async () => {
+    ssm.reset();
+    const deployed = {
+      version: '1.3.0',
+      bucket: 'artifacts',
+      key: 'releases/web/web-1.3.0.tar.gz',
+      versionId: 'v',
+      etag: 'e',
+      sha256: 'a'.repeat(64),
+      signer: 'F'.repeat(40),
+      signatureKey: null,
+      signatureVersionId: null,
+      deployedAt: '',
+      execution: 'arn:other',
+    };
+    stubAppParameters(ssm, {
+      config: { rollout: { batchSize: 2 } },
+      record: { app: 'web', current: deployed, previous: null, highestVersion: '1.3.0' },
+    });
+    await expect(
+      handler({ app: 'web', request: releaseOf('1.2.0') }, testTools()),
+    ).rejects.toMatchObject({
+      name: 'VersionNotNewer',
+    });
+    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+  });
+
   it('fails with NoTargets when nothing is tagged', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
-    await expect(handler({ app: 'web' }, testTools())).rejects.toMatchObject({ name: 'NoTargets' });
+    await expect(
+      handler({ app: 'web', request: releaseOf('1.2.0') }, testTools()),
+    ).rejects.toMatchObject({ name: 'NoTargets' });
   });
 
   it('stops before touching anything when a tagged instance is stopped or offline, naming it', async () => {
@@ -74,7 +120,9 @@ describe('resolve-targets', () => {
         { InstanceId: 'i-c', PingStatus: 'ConnectionLost' },
       ],
     });
-    await expect(handler({ app: 'web' }, testTools())).rejects.toMatchObject({
+    await expect(
+      handler({ app: 'web', request: releaseOf('1.2.0') }, testTools()),
+    ).rejects.toMatchObject({
       name: 'TargetsUnavailable',
       message: expect.stringMatching(/i-b \(stopped\).*i-c \(ConnectionLost\)/),
     });

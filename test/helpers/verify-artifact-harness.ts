@@ -51,7 +51,7 @@ export function deployed(version: string, sha256: string): DeployedRelease {
 
 /** The record of app web with `current` deployed and nothing before it. */
 export function recordWith(current: DeployedRelease, previous: DeployedRelease | null = null) {
-  return { app: 'web', current, previous } satisfies ReleaseRecord;
+  return { app: 'web', current, previous, highestVersion: current.version } satisfies ReleaseRecord;
 }
 
 /** A request for web 1.4.0 pinned to version v-1.4.0, as NormalizeInput makes it. */
