@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+import { type AppConfig, parseAppConfig } from '../core/app-config.ts';
+import type { StoredTrustedKey } from '../core/app-config-store.ts';
+import { ConfigInvalid, SignetError } from '../core/errors.ts';
+import { isAppName } from '../core/release-names.ts';
+import { LAMBDA_FUNCTIONS } from '../functions/manifest.ts';
+import {
+  DEFAULT_COMMAND_OUTPUT_EXPIRY_DAYS,
+  DEFAULT_NONCURRENT_VERSION_EXPIRY_DAYS,
+  DEFAULT_PARAMETER_PREFIX,
+  type SignetAppProps,
+  type SignetDeployerProps,
+} from './props.ts';
+
+/** An app whose configuration passed parseAppConfig and whose keys look like public keys. */
+export interface ValidatedApp {
+  readonly name: string;
+  readonly config: AppConfig;
+  readonly trustedKeys: readonly StoredTrustedKey[];
+}
+
+/** SignetDeployerProps with every default filled in and every value checked. */
+export interface ValidatedProps {
+  readonly apps: readonly ValidatedApp[];
+  readonly bundleDir: string;
+  readonly alertEmails: readonly string[];
+  readonly noncurrentVersionExpiryDays: number;
+  readonly commandOutputExpiryDays: number;
+  readonly parameterPrefix: string;
+  readonly logRetention: RetentionDays;
+}
+
+export const DEFAULT_BUNDLE_DIR = join(import.meta.dirname, '..', 'dist', 'functions');
+
+// Parameter names allow letters, digits and . - _ /; `aws` and `ssm` prefixes are reserved.
+const PREFIX_PATTERN = /^\/(?!aws|ssm)[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/i;
+const KEY_LABEL_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// An Advanced-tier parameter holds at most 8 KB; armored keys larger than that are unusual.
+const MAX_ARMORED_KEY_CHARS = 8192;
+
+/**
+ * Checks the props before anything is built, so a bad app config fails `cdk synth` (naming the
+ * construct and the app) instead of the first deployment.
+ */
+export function validateProps(scope: IConstruct, props: SignetDeployerProps): ValidatedProps {
+  const where = scope.node.path;
+  const fail = (message: string, details: Record<string, unknown> = {}): never => {
+    throw new ConfigInvalid(`${where}: ${message}`, { details: { construct: where, ...details } });
+  };
+
+  if (props.kmsSigningKey !== undefined) {
+    fail('kmsSigningKey is not supported yet: releases are verified with OpenPGP keys only');
+  }
+  if (props.apps.length === 0) fail('apps must name at least one app');
+
+  const names = props.apps.map((app) => app.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) fail(`app ${repeated} is configured twice`, { app: repeated });
+
+  const alertEmails = props.alertEmails ?? [];
+  for (const email of alertEmails) {
+    if (!EMAIL_PATTERN.test(email)) fail(`alert email "${email}" is not an email address`);
+  }
+
+  const parameterPrefix = props.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX;
+  if (!PREFIX_PATTERN.test(parameterPrefix)) {
+    fail(`parameterPrefix "${parameterPrefix}" must be a path like /signet (not under /aws, /ssm)`);
+  }
+
+  const bundleDir = props.bundleDir ?? DEFAULT_BUNDLE_DIR;
+  for (const spec of LAMBDA_FUNCTIONS) {
+    const file = join(bundleDir, spec.id, 'index.mjs');
+    if (!existsSync(file)) {
+      fail(`the bundle ${file} is missing: run \`npm run build\` first`, { file });
+    }
+  }
+
+  return {
+    apps: props.apps.map((app) => validateApp(app, fail)),
+    bundleDir,
+    alertEmails,
+    noncurrentVersionExpiryDays: days(
+      props.noncurrentVersionExpiryDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRY_DAYS,
+      'noncurrentVersionExpiryDays',
+      fail,
+    ),
+    commandOutputExpiryDays: days(
+      props.commandOutputExpiryDays ?? DEFAULT_COMMAND_OUTPUT_EXPIRY_DAYS,
+      'commandOutputExpiryDays',
+      fail,
+    ),
+    parameterPrefix,
+    logRetention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+  };
+}
+
+type Fail = (message: string, details?: Record<string, unknown>) => never;
+
+function validateApp(app: SignetAppProps, fail: Fail): ValidatedApp {
+  if (!isAppName(app.name)) {
+    fail(`app name "${app.name}" must be lower-case letters, digits and inner hyphens (1-40)`, {
+      app: app.name,
+    });
+  }
+  let config: AppConfig;
+  try {
+    config = parseAppConfig(app.name, app.config ?? {});
+  } catch (error) {
+    if (!(error instanceof SignetError)) throw error;
+    return fail(error.message, { app: app.name });
+  }
+  const trustedKeys = Object.entries(app.trustedKeys).map(([label, armoredPublicKey]) =>
+    validateKey(app.name, label, armoredPublicKey, fail),
+  );
+  if (trustedKeys.length === 0) {
+    fail(`app ${app.name} has no trusted keys: no release could ever be verified`, {
+      app: app.name,
+    });
+  }
+  return { name: app.name, config, trustedKeys };
+}
+
+function validateKey(app: string, label: string, armored: string, fail: Fail): StoredTrustedKey {
+  const where = `trusted key "${label}" of app ${app}`;
+  if (!KEY_LABEL_PATTERN.test(label)) {
+    fail(`${where}: a label is 1-64 letters, digits, '.', '_' or '-'`, { app, label });
+  }
+  const text = armored.trim();
+  if (text.includes('PRIVATE KEY BLOCK')) {
+    fail(`${where} is a private key: only public keys belong in a stack`, { app, label });
+  }
+  if (
+    !text.startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----') ||
+    !text.endsWith('-----END PGP PUBLIC KEY BLOCK-----')
+  ) {
+    fail(`${where} is not an armored OpenPGP public key (gpg --armor --export)`, { app, label });
+  }
+  if (text.length > MAX_ARMORED_KEY_CHARS) {
+    fail(`${where} is ${text.length} characters, over Parameter Store's 8 KB`, { app, label });
+  }
+  return { label, armoredPublicKey: `${text}\n` };
+}
+
+function days(value: number, name: string, fail: Fail): number {
+  if (!Number.isInteger(value) || value < 1 || value > 3650) {
+    fail(`${name} must be a whole number of days from 1 to 3650`, { [name]: value });
+  }
+  return value;
+}
