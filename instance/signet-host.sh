@@ -287,62 +287,186 @@ prune() {
 # Artifact: download, checksum, entry check, extraction
 # ---------------------------------------------------------------------------------------------
 
-# A c-quoted name from `tar --quoting-style=c`: any escape other than an octal byte >= 0200
-# (UTF-8) means a backslash, a quote or a control character in the real name.
-readonly TAR_QUOTED='"(([^"\\]|\\[23][0-7][0-7])*)"'
-readonly TAR_NAME_RE="^${TAR_QUOTED}(.*)\$"
+# The entry rules are the table in docs/VERIFICATION.md: the verify step applies them to the
+# archive, this check to `tar -tv --quoting-style=c` in the C locale (test/instance/
+# archive-parity.test.ts runs both on one corpus). There a name is printable ASCII, `\"`, and
+# octal escapes, which must spell strict UTF-8 with no C1 control, as the verify step decodes.
+readonly TAR_CONT='\\2[0-7][0-7]'
+TAR_CHAR='[^"\\]|\\"|\\302\\2[4-7][0-7]|\\(30[3-7]|3[1-3][0-7])'$TAR_CONT
+TAR_CHAR+='|\\340\\2[4-7][0-7]'$TAR_CONT'|\\3(4[1-7]|5[0-467])'$TAR_CONT$TAR_CONT
+TAR_CHAR+='|\\355\\2[0-3][0-7]'$TAR_CONT'|\\360\\2[2-7][0-7]'$TAR_CONT$TAR_CONT
+TAR_CHAR+='|\\36[1-3]'$TAR_CONT$TAR_CONT$TAR_CONT'|\\364\\2[01][0-7]'$TAR_CONT$TAR_CONT
+readonly TAR_QUOTED="\"(($TAR_CHAR)*)\""
 readonly TAR_SYMLINK_RE="^ -> ${TAR_QUOTED}\$"
 readonly TAR_HARDLINK_RE="^ link to ${TAR_QUOTED}\$"
+readonly MAX_COMPONENT_BYTES=255 MAX_PATH_BYTES=4095 MAX_LINK_HOPS=40
 
 unsafe_entry() {
   die "$EXIT_UNSAFE_ARCHIVE" "unsafe archive entry in the artifact of $APP $VERSION: $1: $2"
 }
 
-# escapes_release PATH: absolute, or has a `..` component.
-escapes_release() {
-  [[ $1 == /* || /$1/ == */../* ]]
+# refuse REASON: refuses the entry being checked ($name of the caller).
+refuse() {
+  unsafe_entry "\"$name\"" "$1"
 }
 
-# check_entry LINE: one line of `tar -tv --quoting-style=c`, refused unless harmless.
+# byte_length TEXT: REPLY = how many bytes the listed TEXT stands for (`\ooo` and `\"` are one).
+byte_length() {
+  local slashes=${1//[^\\]/} quotes=${1//[^\"]/}
+  REPLY=$((${#1} - 3 * ${#slashes} + 2 * ${#quotes}))
+}
+
+# check_path_text TEXT ESCAPING: a name or link target is not empty, relative (else ESCAPING is
+# the reason), has no drive letter, and is short enough for tar to create, as stored.
+check_path_text() {
+  local rest=$1/ component
+  [[ -n $1 ]] || refuse "empty name or link target"
+  [[ $1 != /* ]] || refuse "$2"
+  [[ $1 != [A-Za-z]:* ]] || refuse "\"$1\" starts with a drive letter"
+  ((${#1} > MAX_COMPONENT_BYTES)) || return 0
+  byte_length "$1"
+  ((REPLY <= MAX_PATH_BYTES)) || refuse "is $REPLY bytes long, more than $MAX_PATH_BYTES"
+  while [[ -n $rest ]]; do
+    component=${rest%%/*}
+    rest=${rest#*/}
+    ((${#component} > MAX_COMPONENT_BYTES)) || continue
+    byte_length "$component"
+    if ((REPLY > MAX_COMPONENT_BYTES)); then
+      refuse "has a path component of $REPLY bytes, more than $MAX_COMPONENT_BYTES"
+    fi
+  done
+}
+
+# entry_path TEXT TYPE ESCAPING: REPLY = the name TEXT without its leading `./` and a directory's
+# trailing `/` ('' for the root); refuses the entry if TEXT breaks a name rule.
+entry_path() {
+  # One test for the usual name: each separate test costs bash more than its work.
+  if [[ -z $1 || $1 == /* || $1 == [A-Za-z]:* || ${#1} -gt MAX_COMPONENT_BYTES ]]; then
+    check_path_text "$1" "$3"
+  fi
+  REPLY=${1#./}
+  if [[ $REPLY == */ ]]; then
+    [[ $2 == d ]] || refuse "\"$1\" ends with '/' but is not a directory"
+    REPLY=${REPLY%/}
+  fi
+  if [[ /$REPLY/ == *//* || /$REPLY/ == */./* || /$REPLY/ == */../* ]]; then
+    if [[ $2 == d && ($1 == . || $1 == ./) ]]; then
+      REPLY=''
+      return 0
+    fi
+    [[ /$REPLY/ != */../* ]] || refuse "$3"
+    refuse "\"$1\" has an empty or '.' path component"
+  fi
+}
+
+# add_entry PATH KIND: builds the tree as core/verification does: no path twice, nothing through
+# a symlink or under a file, no directory replaced. Keys start with '/': the root's is not ''.
+add_entry() {
+  local ancestor=$1
+  while [[ $ancestor == */* ]]; do
+    ancestor=${ancestor%/*}
+    # Its ancestors were checked when it was implied, and cannot have changed since.
+    [[ -z ${implied_dirs[/$ancestor]+x} ]] || break
+    case ${entry_kinds[/$ancestor]-d} in
+      d) implied_dirs[/$ancestor]=1 ;;
+      l) refuse "lies through the symlink \"$ancestor\" of an earlier entry" ;;
+      *) refuse "lies under \"$ancestor\", which is not a directory" ;;
+    esac
+  done
+  [[ -z ${entry_kinds[/$1]+x} ]] || refuse "appears twice in the archive"
+  if [[ $2 != d && -n ${implied_dirs[/$1]+x} ]]; then
+    refuse "replaces a directory that earlier entries lie in"
+  fi
+  entry_kinds[/$1]=$2
+}
+
+# follow_link LINK [BY_NAME]: resolves LINK's target from its directory, by name alone as each
+# link is met, then once all are known through the other links as the kernel will (with `r -> .`,
+# `r/..` is the release's parent); refuses an escape, or over 40 links (ELOOP).
+follow_link() {
+  local target=${link_targets[/$1]} dir=${1%/*} pending next component hops=0
+  [[ $1 == */* ]] || dir=''
+  pending=$target/
+  while [[ -n $pending ]]; do
+    component=${pending%%/*}
+    pending=${pending#*/}
+    if [[ -z $component || $component == . ]]; then continue; fi
+    if [[ $component == .. ]]; then
+      [[ -n $dir ]] || refuse "link target \"$target\" leaves the release"
+      if [[ $dir == */* ]]; then dir=${dir%/*}; else dir=''; fi
+      continue
+    fi
+    next=${dir:+$dir/}$component
+    if [[ -n ${2-} || -z ${link_targets[/$next]+x} ]]; then
+      dir=$next
+      continue
+    fi
+    ((++hops <= MAX_LINK_HOPS)) || refuse "link target \"$target\" is in a loop of links"
+    pending=${link_targets[/$next]}/$pending
+  done
+}
+
+# check_entry LINE: one line of the listing; refuses the entry unless it keeps every rule.
 check_entry() {
-  local line=$1 prefix skip type perms name rest target=''
+  local line=$1 prefix rest type perms size name link_re target path
   prefix=${line%%\"*}
-  skip=${#prefix}
-  if [[ $prefix == "$line" || ${#prefix} -lt 10 ]]; then
+  if [[ $prefix == "$line" || ${#prefix} -lt 11 ]]; then
     unsafe_entry "'$line'" "the listing line cannot be read"
   fi
-  type=${prefix:0:1}
-  perms=${prefix:1:9}
-  rest=${line:skip}
-  if ! [[ $rest =~ $TAR_NAME_RE ]]; then
-    unsafe_entry "$rest" "the name has a backslash, a quote or a control character"
+  type=${prefix:0:1} perms=${prefix:1:9}
+  rest=${line#"$prefix"}
+  # bash compiles a regex at each use: most names have no escape and are read by globs.
+  if [[ $rest != *\\* ]]; then
+    name=${rest#\"}
+    name=${name%%\"*}
+  elif [[ $rest =~ ^$TAR_QUOTED ]]; then
+    name=${BASH_REMATCH[1]}
+  else
+    name=$'\n' # unreadable: refused just below
   fi
-  name=${BASH_REMATCH[1]}
-  rest=${BASH_REMATCH[3]}
-  if escapes_release "$name"; then
-    unsafe_entry "\"$name\"" "absolute path or '..' component"
+  if [[ $name == *[![:print:]]* ]]; then
+    unsafe_entry "$rest" "the name has a backslash, a control character or is not UTF-8"
+  fi
+  rest=${rest#"\"$name\""}
+  if [[ $perms == ??[sS]* || $perms == ?????[sS]* || $perms == *[tT] ]]; then
+    refuse "setuid or setgid bit, or sticky bit"
   fi
   case $type in
-    - | d) [[ -z $rest ]] || unsafe_entry "\"$name\"" "unexpected listing '$rest'" ;;
+    - | C | d) [[ -z $rest ]] || refuse "unexpected listing '$rest'" ;;
     l | h)
-      if [[ $rest =~ $TAR_SYMLINK_RE || $rest =~ $TAR_HARDLINK_RE ]]; then
-        target=${BASH_REMATCH[1]}
-      else
-        unsafe_entry "\"$name\"" "link target cannot be read"
-      fi
+      link_re=$TAR_HARDLINK_RE
+      if [[ $type == l ]]; then link_re=$TAR_SYMLINK_RE; fi
+      [[ $rest =~ $link_re ]] || refuse "link target cannot be read"
+      target=${BASH_REMATCH[1]}
       ;;
-    *) unsafe_entry "\"$name\"" "type '$type' (device, FIFO or other special file)" ;;
+    *) refuse "type '$type' (device, FIFO or other special file)" ;;
   esac
-  if [[ -n $target ]] && escapes_release "$target"; then
-    unsafe_entry "\"$name\"" "link target \"$target\" is absolute or goes through '..'"
+  if [[ $type != [-C] ]]; then
+    # "<owner>/<group>   <size> <date> <time> ": only files carry data.
+    size=${prefix:11}
+    size=${size#* }
+    size=${size#"${size%%[! ]*}"}
+    [[ ${size%% *} == 0 ]] || refuse "is no file, yet carries ${size%% *} bytes"
   fi
-  if [[ ${perms:2:1} == [sS] || ${perms:5:1} == [sS] ]]; then
-    unsafe_entry "\"$name\"" "setuid or setgid bit"
+  entry_path "$name" "$type" "absolute path or '..' component"
+  path=$REPLY
+  if [[ $type == l ]]; then
+    check_path_text "$target" "link target \"$target\" is absolute or goes through '..'"
+    link_targets[/$path]=$target
+    follow_link "$path" by-name
+  elif [[ $type == h ]]; then
+    entry_path "$target" - "link target \"$target\" is absolute or goes through '..'"
+    if [[ ${entry_kinds[/$REPLY]-} != - ]]; then
+      refuse "is a hard link to \"$target\", which is not an earlier regular file"
+    fi
   fi
+  add_entry "$path" "${type/C/-}"
 }
 
+# check_archive ARCHIVE: refuses the artifact (67) unless every entry keeps the rules.
 check_archive() {
-  local archive=$1 listing="$STAGING_DIR/listing" line
+  local archive=$1 listing="$STAGING_DIR/listing" line name
+  local -A entry_kinds=() implied_dirs=() link_targets=()
   # -P shows names exactly as stored, leading '/' included.
   if ! LC_ALL=C tar -tvzf "$archive" -P --numeric-owner --quoting-style=c \
     >"$listing" 2>"$listing.err"; then
@@ -352,6 +476,22 @@ check_archive() {
   while IFS= read -r line; do
     check_entry "$line"
   done <"$listing"
+  for name in "${!link_targets[@]}"; do
+    name=${name#/}
+    follow_link "$name"
+  done
+}
+
+# extract_release ARCHIVE DIR: checks every entry of ARCHIVE, then extracts it into DIR.
+extract_release() {
+  check_archive "$1"
+  mkdir -- "$2"
+  # In the C locale, so that tar writes each name's bytes as the check read them.
+  if ! LC_ALL=C tar -xzf "$1" -C "$2" --no-same-owner --no-same-permissions; then
+    die "$EXIT_UNSAFE_ARCHIVE" "the artifact of $APP $VERSION could not be extracted"
+  fi
+  # The listing check refused these bits already; clear them anyway should tar differ.
+  chmod -R u-s,g-s -- "$2"
 }
 
 # stage_release URL DIGEST: leaves the checked, extracted release in $STAGING_DIR/tree.
@@ -374,13 +514,7 @@ stage_release() {
     die "$EXIT_CHECKSUM_MISMATCH" "the artifact of $APP $VERSION has SHA-256 $actual," \
       "expected $digest; nothing was extracted"
   fi
-  check_archive "$archive"
-  mkdir -- "$STAGING_DIR/tree"
-  if ! tar -xzf "$archive" -C "$STAGING_DIR/tree" --no-same-owner --no-same-permissions; then
-    die "$EXIT_UNSAFE_ARCHIVE" "the artifact of $APP $VERSION could not be extracted"
-  fi
-  # The listing check refused these bits already; clear them anyway should tar differ.
-  chmod -R u-s,g-s -- "$STAGING_DIR/tree"
+  extract_release "$archive" "$STAGING_DIR/tree"
   rm -f -- "$archive"
   check_release_appspec "$STAGING_DIR/tree" "$VERSION"
 }

@@ -14,11 +14,11 @@ export const SIGNATURE_MAX_BYTES = 64 * 1024;
 
 /**
  * Defaults sized for real releases with room to spare: a Node app with its node_modules has
- * tens of thousands of entries, and Linux refuses paths past 4096 bytes anyway.
+ * tens of thousands of entries, and a host's tar cannot create a name of 4096 bytes or more.
  */
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = Object.freeze({
   maxEntries: 100_000,
   maxUnpackedBytes: 4 * 1024 ** 3,
   maxDepth: 32,
-  maxPathLength: 4096,
+  maxPathLength: 4095,
 });

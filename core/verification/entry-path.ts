@@ -19,6 +19,15 @@ export class EntryPathError extends Error {
 
 const DRIVE_LETTER = /^[A-Za-z]:/;
 
+/** NAME_MAX of every Linux file system a host may use (ext4, xfs, tmpfs): tar cannot create more. */
+export const MAX_COMPONENT_BYTES = 255;
+
+/**
+ * PATH_MAX (4096) counts the final NUL, and tar opens each entry by its name as stored, leading
+ * './' included: a longer name cannot be extracted, whatever `maxPathLength` says.
+ */
+export const MAX_STORED_PATH_BYTES = 4095;
+
 /** The archive root itself, as `tar -C dir .` names it. */
 export const ROOT_PATH = '';
 
@@ -28,6 +37,7 @@ export const ROOT_PATH = '';
  */
 export function normaliseEntryName(name: string, isDirectory: boolean, limits: PathLimits): string {
   refuseUnsafeCharacters(name);
+  refuseTooLong(name, limits);
   if (isDirectory && (name === '.' || name === './')) return ROOT_PATH;
   let path = name.startsWith('./') ? name.slice(2) : name;
   if (path.endsWith('/')) {
@@ -40,7 +50,6 @@ export function normaliseEntryName(name: string, isDirectory: boolean, limits: P
     if (component === '.') throw new EntryPathError("has a '.' path component");
     if (component === '..') throw new EntryPathError("has a '..' path component");
   }
-  refuseTooLong(path, limits);
   if (components.length > limits.maxDepth) {
     throw new EntryPathError(
       `is ${components.length} levels deep, past the cap of ${limits.maxDepth}`,
@@ -90,9 +99,18 @@ function refuseUnsafeCharacters(text: string, what: 'name' | 'target' = 'name'):
   if (DRIVE_LETTER.test(text)) throw new EntryPathError(`${subject} a drive letter`);
 }
 
+/** Lengths as stored, in UTF-8 bytes: what the host's tar and file system see. */
 function refuseTooLong(text: string, limits: PathLimits): void {
+  const cap = Math.min(limits.maxPathLength, MAX_STORED_PATH_BYTES);
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxPathLength) {
-    throw new EntryPathError(`is ${bytes} bytes long, past the cap of ${limits.maxPathLength}`);
+  if (bytes > cap) throw new EntryPathError(`is ${bytes} bytes long, past the cap of ${cap}`);
+  if (bytes <= MAX_COMPONENT_BYTES) return;
+  for (const component of text.split('/')) {
+    const length = Buffer.byteLength(component, 'utf8');
+    if (length > MAX_COMPONENT_BYTES) {
+      throw new EntryPathError(
+        `has a path component of ${length} bytes, past the cap of ${MAX_COMPONENT_BYTES}`,
+      );
+    }
   }
 }

@@ -7,8 +7,9 @@ import { TarFormatError, type TarHeader } from './tar-header.ts';
 /** A pax header holds a few paths and times; 64 KiB leaves room for xattrs without a bomb. */
 const PAX_DATA_MAX_BYTES = 64 * 1024;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const lenientUtf8 = new TextDecoder('utf-8');
+// ignoreBOM keeps a leading U+FEFF: tar extracts "\uFEFFappspec.yml", not "appspec.yml".
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Headers that describe other headers: pax ('x', 'g') and GNU long names ('L', 'K'). */
 export type ExtendedHeaderKind = 'pax' | 'global' | 'longName' | 'longLink';

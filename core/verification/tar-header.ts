@@ -23,6 +23,9 @@ export interface TarHeader {
 
 const NAME = [0, 100] as const;
 const MODE = [100, 108] as const;
+const UID = [108, 116] as const;
+const GID = [116, 124] as const;
+const MTIME = [136, 148] as const;
 const SIZE = [124, 136] as const;
 const CHECKSUM = [148, 156] as const;
 const TYPEFLAG = 156;
@@ -44,6 +47,9 @@ export function decodeTarHeader(block: Uint8Array): TarHeader {
   if (magic !== POSIX_MAGIC && magic !== GNU_MAGIC) {
     throw new TarFormatError('header is neither POSIX ustar nor GNU tar (unknown magic)');
   }
+  checkNumericField(block.subarray(...UID), 'uid', 0n, MAX_ID);
+  checkNumericField(block.subarray(...GID), 'gid', 0n, MAX_ID);
+  checkNumericField(block.subarray(...MTIME), 'mtime', MIN_TIME, MAX_TIME);
   const name = cString(block.subarray(...NAME));
   // GNU tar keeps other fields (atime, ctime) where POSIX puts the prefix.
   const prefix = magic === POSIX_MAGIC ? cString(block.subarray(...PREFIX)) : new Uint8Array();
@@ -69,6 +75,29 @@ function verifyChecksum(block: Uint8Array): void {
   // Old writers summed signed chars; GNU tar accepts either sum, and so do we.
   if (stored !== unsigned && stored !== signed) {
     throw new TarFormatError(`header checksum ${stored} does not match its bytes (${unsigned})`);
+  }
+}
+
+const MAX_ID = 0xffff_ffffn;
+const MIN_TIME = -(2n ** 63n);
+const MAX_TIME = 2n ** 63n - 1n;
+
+/**
+ * uid, gid and mtime are not used here, but GNU tar fails the whole listing on the host when it
+ * cannot read one, so they must be what it reads: all NULs (zero), octal, or base-256 in range.
+ */
+function checkNumericField(field: Uint8Array, what: string, min: bigint, max: bigint): void {
+  const first = field[0] ?? 0;
+  let value: bigint;
+  if (isZeroBlock(field)) return;
+  if (first === 0x80 || first === 0xff) {
+    value = BigInt(`0x${Buffer.from(field.subarray(1)).toString('hex')}`);
+    if (first === 0xff) value -= 2n ** BigInt(8 * (field.length - 1));
+  } else {
+    value = BigInt(parseOctal(field, what));
+  }
+  if (value < min || value > max) {
+    throw new TarFormatError(`header ${what} ${value} is out of range (${min} to ${max})`);
   }
 }
 

@@ -21,7 +21,7 @@ export interface ArchiveLimits {
   readonly maxUnpackedBytes: number;
   /** Most path components in one entry's name. */
   readonly maxDepth: number;
-  /** Most UTF-8 bytes in one entry's name or link target. */
+  /** Most UTF-8 bytes in one entry's name or link target, as stored; never more than 4095. */
   readonly maxPathLength: number;
 }
 

@@ -5,6 +5,7 @@ import {
   linkSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -57,7 +58,7 @@ const cases: readonly UnsafeCase[] = [
       writeFileSync(join(tree, 'back\\slash'), 'x');
       return [];
     },
-    message: 'the name has a backslash, a quote or a control character',
+    message: 'the name has a backslash, a control character or is not UTF-8',
   },
   {
     label: 'a newline in the name',
@@ -65,7 +66,7 @@ const cases: readonly UnsafeCase[] = [
       writeFileSync(join(tree, 'line\nbreak'), 'x');
       return [];
     },
-    message: 'the name has a backslash, a quote or a control character',
+    message: 'the name has a backslash, a control character or is not UTF-8',
   },
   {
     label: 'a symlink to an absolute path',
@@ -76,13 +77,13 @@ const cases: readonly UnsafeCase[] = [
     message: '"./passwd": link target "/etc/passwd" is absolute or goes through \'..\'',
   },
   {
-    label: 'a symlink through ..',
+    label: 'a symlink through .. out of the release',
     prepare: (tree) => {
       mkdirSync(join(tree, 'sub'));
       symlinkSync('../../outside', join(tree, 'sub', 'up'));
       return [];
     },
-    message: '"./sub/up": link target "../../outside" is absolute or goes through \'..\'',
+    message: '"./sub/up": link target "../../outside" leaves the release',
   },
   {
     label: 'a hard link to an absolute path',
@@ -174,6 +175,25 @@ describe('archive entries checked on the host', () => {
       expect(readdirSync(host.root).sort()).toEqual(['home', 'hostile.tar.gz', 'tree']);
     },
   );
+
+  it("installs npm's node_modules/.bin links, .. links that stay inside and quotes", async () => {
+    const tree = join(host.root, 'tree');
+    writeRelease(tree, {
+      hooks: ALL_HOOKS,
+      files: { 'server.js': 'x', 'node_modules/pkg/cli.js': 'y', 'docs/say "hi".txt': 'z' },
+    });
+    mkdirSync(join(tree, 'node_modules/.bin'));
+    symlinkSync('../pkg/cli.js', join(tree, 'node_modules/.bin/pkg'));
+    symlinkSync('../server.js', join(tree, 'hooks/lib.js'));
+
+    const result = await host.install(host.publishTree('1.0.0', tree));
+
+    expect(result.code, result.stderr).toBe(0);
+    const release = join(host.appDir, 'releases/1.0.0');
+    expect(readFileSync(join(release, 'node_modules/.bin/pkg'), 'utf8')).toBe('y');
+    expect(readFileSync(join(release, 'hooks/lib.js'), 'utf8')).toBe('x');
+    expect(existsSync(join(release, 'docs/say "hi".txt'))).toBe(true);
+  });
 
   it('installs links without .. and names outside ASCII', async () => {
     const tree = join(host.root, 'tree');

@@ -39,6 +39,42 @@ describe('archive limits', () => {
       [paxHeader({ linkpath: 't'.repeat(65) }), tarEntry({ name: 'l', type: 'symlink' })],
       'is 65 bytes long',
     ],
+    [
+      'a name component of 256 bytes',
+      {},
+      [paxHeader({ path: `docs/${'n'.repeat(256)}` }), tarEntry({ name: 'short' })],
+      'has a path component of 256 bytes, past the cap of 255',
+    ],
+    [
+      'a name component of 256 bytes in 2-byte characters',
+      {},
+      [paxHeader({ path: '\u00e9'.repeat(128) }), tarEntry({ name: 'short' })],
+      'has a path component of 256 bytes',
+    ],
+    [
+      'a symlink target with a 256-byte component',
+      {},
+      [paxHeader({ linkpath: 't'.repeat(256) }), tarEntry({ name: 'l', type: 'symlink' })],
+      'has a path component of 256 bytes',
+    ],
+    [
+      'a 4096-byte name, whatever maxPathLength allows',
+      { maxPathLength: 8192 },
+      [
+        paxHeader({ path: `${'d'.repeat(200)}/`.repeat(20).concat('f'.repeat(76)) }),
+        tarEntry({ name: 's' }),
+      ],
+      'is 4096 bytes long, past the cap of 4095',
+    ],
+    [
+      "a 4096-byte name counting its './'",
+      {},
+      [
+        paxHeader({ path: `./${`${'d'.repeat(200)}/`.repeat(20)}${'f'.repeat(74)}` }),
+        tarEntry({ name: 's' }),
+      ],
+      'is 4096 bytes long, past the cap of 4095',
+    ],
   ])('refuses %s as UnsafeArchiveEntry', async (_label, limits, parts, fragment) => {
     // Prepare
     const artifact = gzip(buildTar([...releaseRootEntries(), ...parts]));
@@ -48,6 +84,23 @@ describe('archive limits', () => {
 
     // Assess
     expectError(fault, 'UnsafeArchiveEntry', fragment);
+  });
+
+  it.each([
+    ['a 255-byte name component', `docs/${'n'.repeat(255)}`],
+    ['a 255-byte component of 3-byte characters', '\u65e5'.repeat(85)],
+    ['a 4095-byte name', `${`${'d'.repeat(200)}/`.repeat(20)}${'f'.repeat(75)}`],
+  ])('accepts %s', async (_label, path) => {
+    // Prepare
+    const parts = [paxHeader({ path }), tarEntry({ name: 'short' })];
+    const artifact = gzip(buildTar([...releaseRootEntries(), ...parts]));
+
+    // Act
+    const { fault, summary } = await scanArchive(artifact);
+
+    // Assess
+    expect(fault).toBeNull();
+    expect(summary.regularFiles).toContain(path);
   });
 
   it('accepts exactly maxEntries entries', async () => {

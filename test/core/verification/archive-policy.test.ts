@@ -137,6 +137,28 @@ describe('archive entry rules', () => {
     expect(fault).toBeNull();
   });
 
+  it.each([
+    ['a header name', [tarEntry({ name: '\ufeffappspec.yml', data: 'x' })]],
+    ['a GNU long name', [gnuLongName('\ufeffappspec.yml'), tarEntry({ name: 'short', data: 'x' })]],
+    [
+      'a pax path',
+      [paxHeader({ path: '\ufeffappspec.yml' }), tarEntry({ name: 'short', data: 'x' })],
+    ],
+  ])('keeps a byte order mark that starts %s, as tar does', async (_label, parts) => {
+    // Prepare: tar extracts "\uFEFFappspec.yml", which is not the release's appspec.yml
+    const artifact = gzip(buildTar([...releaseRootEntries(), ...parts]));
+
+    // Act
+    const { fault, summary } = await scanArchive(artifact);
+
+    // Assess
+    expect(fault).toBeNull();
+    expect([...summary.regularFiles].filter((path) => path.endsWith('appspec.yml'))).toEqual([
+      'appspec.yml',
+      '\ufeffappspec.yml',
+    ]);
+  });
+
   it('lists normalised paths of regular files and hardlinks, not symlinks or directories', async () => {
     // Prepare
     const artifact = gzip(

@@ -181,6 +181,43 @@ describe('tar format faults', () => {
       'overruns',
     ],
     ['an invalid pax size', [paxHeader({ size: '-1' }), tarEntry({ name: 'n' })], 'pax size'],
+    // GNU tar fails the whole listing on these, so every host would refuse the archive.
+    [
+      'a pax mtime that is not a number',
+      [paxHeader({ mtime: 'soon' }), tarEntry({ name: 'n' })],
+      'mtime "soon" is no time',
+    ],
+    [
+      'a pax atime with a plus sign',
+      [paxHeader({ atime: '+5' }), tarEntry({ name: 'n' })],
+      'atime',
+    ],
+    [
+      'a pax uid past the uid_t range',
+      [paxHeader({ uid: '4294967296' }), tarEntry({ name: 'n' })],
+      'uid "4294967296" is no id from 0 to 4294967295',
+    ],
+    ['a negative pax gid', [paxHeader({ gid: '-1' }), tarEntry({ name: 'n' })], 'gid "-1"'],
+    [
+      'a pax multi-volume record',
+      [paxHeader({ 'GNU.volume.offset': '0' }), tarEntry({ name: 'n' })],
+      'GNU.volume.offset belongs to a multi-volume archive',
+    ],
+    [
+      'a header uid that is not octal',
+      [withChecksum(tarHeader({ name: 'a' }).fill(0x7a, 108, 111))],
+      'header uid field',
+    ],
+    [
+      'a header mtime that is not octal',
+      [withChecksum(tarHeader({ name: 'a' }).fill(0x7a, 136, 140))],
+      'header mtime field',
+    ],
+    [
+      'a base-256 header gid past the gid_t range',
+      [withChecksum(tarHeader({ name: 'a' }).fill(0x80, 116, 117).fill(0x01, 117, 124))],
+      'header gid 282578800148737 is out of range',
+    ],
   ])('refuses %s as ArchiveInvalid', async (_label, parts, fragment) => {
     // Prepare
     const artifact = gzip(buildTar([...good, ...parts]));
@@ -210,6 +247,36 @@ describe('tar format faults', () => {
 
     // Assess
     expectError(fault, 'ArchiveInvalid', fragment);
+  });
+
+  it.each([
+    ['pax times with fractions, negative and large', { mtime: '1700000000.5', atime: '-5' }],
+    ['the largest pax uid and a zero-padded gid', { uid: '4294967295', gid: '007' }],
+  ])('accepts %s, as GNU tar reads them', async (_label, records) => {
+    // Prepare
+    const artifact = gzip(buildTar([...good, paxHeader(records), tarEntry({ name: 'n' })]));
+
+    // Act
+    const { fault } = await scanArchive(artifact);
+
+    // Assess
+    expect(fault).toBeNull();
+  });
+
+  it.each([
+    ['uid and gid fields of NULs', [108, 124, 0x00]],
+    ['an mtime field of NULs', [136, 148, 0x00]],
+    ['a negative base-256 mtime', [136, 148, 0xff]],
+  ] as const)('accepts a header with %s, as GNU tar does', async (_label, [from, to, byte]) => {
+    // Prepare
+    const header = withChecksum(tarHeader({ name: 'a' }).fill(byte, from, to));
+    const artifact = gzip(buildTar([...good, header]));
+
+    // Act
+    const { fault } = await scanArchive(artifact);
+
+    // Assess
+    expect(fault).toBeNull();
   });
 
   it('accepts zero padding after the end-of-archive marker, as GNU tar writes to 10 KiB', async () => {
