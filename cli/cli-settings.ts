@@ -7,6 +7,8 @@ export interface CliSettings {
   readonly artifactBucket: () => string;
   readonly stateTable: () => string;
   readonly parameterPrefix: () => string;
+  readonly documentName: () => string;
+  readonly releaseRuleName: () => string;
 }
 
 export function cliSettings(env: NodeJS.ProcessEnv = process.env): CliSettings {
@@ -25,5 +27,7 @@ export function cliSettings(env: NodeJS.ProcessEnv = process.env): CliSettings {
     artifactBucket: required('artifactBucket'),
     stateTable: required('stateTable'),
     parameterPrefix: required('parameterPrefix'),
+    documentName: required('documentName'),
+    releaseRuleName: required('releaseRuleName'),
   };
 }

@@ -1,5 +1,6 @@
 import { SignetError } from '../core/errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { auditCommand, historyCommand } from './commands/history.ts';
 import { localCommand } from './commands/local.ts';
 import { redeployCommand, rollbackCommand } from './commands/operator-runs.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   redeployCommand,
   rollbackCommand,
   auditCommand,
+  doctorCommand,
   localCommand,
 ];
 
@@ -25,8 +27,9 @@ export function helpText(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `signet <command> --help` for its usage. Exit codes: 0 ok, 1 deployment failed,',
-    '2 usage, 3 setup (setting, tool or configuration), 4 AWS call failed, 70 internal error.',
+    'Run `signet <command> --help` for its usage. Exit codes: 0 ok, 1 deployment (or a doctor',
+    'check) failed, 2 usage, 3 setup (setting, tool or configuration), 4 AWS call failed,',
+    '70 internal error.',
   ].join('\n');
 }
 

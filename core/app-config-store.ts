@@ -5,12 +5,18 @@ import {
 } from '@aws-sdk/client-ssm';
 import { type AppConfig, parseAppConfig } from './app-config.ts';
 import { ConfigInvalid } from './errors.ts';
-import { configParameterName, trustedKeysPath } from './parameter-paths.ts';
+import { configParameterName, trustedKeysPath, trustedKmsKeysPath } from './parameter-paths.ts';
 
 /** A public key trusted to sign an app's releases, as stored: its label and armored text. */
 export interface StoredTrustedKey {
   readonly label: string;
   readonly armoredPublicKey: string;
+}
+
+/** An AWS KMS key trusted to sign an app's releases, as stored: its label and key ARN. */
+export interface StoredKmsKey {
+  readonly label: string;
+  readonly keyArn: string;
 }
 
 /** Reads and validates an app's configuration; a missing one is ConfigInvalid, not a default. */
@@ -47,16 +53,38 @@ export async function loadAppConfig(
 }
 
 /**
- * The app's trusted signing keys, one parameter each under `<prefix>/apps/<app>/trusted-keys/`.
- * Returned as stored; parsing them (and refusing an empty list) is verification's job.
+ * The app's trusted OpenPGP keys, one parameter each under `<prefix>/apps/<app>/trusted-keys/`.
+ * Returned as stored; parsing them (and refusing an app that trusts no key) is verification's.
  */
 export async function loadTrustedKeys(
   ssm: SSMClient,
   prefix: string,
   app: string,
 ): Promise<StoredTrustedKey[]> {
-  const path = trustedKeysPath(prefix, app);
-  const keys: StoredTrustedKey[] = [];
+  const found = await parametersUnder(ssm, trustedKeysPath(prefix, app));
+  return found.map(({ label, value }) => ({ label, armoredPublicKey: value }));
+}
+
+/**
+ * The app's trusted AWS KMS keys, one parameter each under
+ * `<prefix>/apps/<app>/trusted-kms-keys/<label>`, holding the key's ARN. Returned as stored;
+ * verification refuses a value that is not a KMS key ARN.
+ */
+export async function loadTrustedKmsKeys(
+  ssm: SSMClient,
+  prefix: string,
+  app: string,
+): Promise<StoredKmsKey[]> {
+  const found = await parametersUnder(ssm, trustedKmsKeysPath(prefix, app));
+  return found.map(({ label, value }) => ({ label, keyArn: value.trim() }));
+}
+
+/** Every parameter directly under `path`, by label (the name's last part), sorted by label. */
+async function parametersUnder(
+  ssm: SSMClient,
+  path: string,
+): Promise<{ label: string; value: string }[]> {
+  const found: { label: string; value: string }[] = [];
   let nextToken: string | undefined;
   do {
     const page = await ssm.send(
@@ -69,12 +97,9 @@ export async function loadTrustedKeys(
     );
     for (const parameter of page.Parameters ?? []) {
       if (parameter.Name === undefined || parameter.Value === undefined) continue;
-      keys.push({
-        label: parameter.Name.slice(path.length + 1),
-        armoredPublicKey: parameter.Value,
-      });
+      found.push({ label: parameter.Name.slice(path.length + 1), value: parameter.Value });
     }
     nextToken = page.NextToken;
   } while (nextToken !== undefined);
-  return keys.sort((a, b) => a.label.localeCompare(b.label));
+  return found.sort((a, b) => a.label.localeCompare(b.label));
 }

@@ -111,11 +111,12 @@ export interface SignaturePin {
 }
 
 /**
- * The detached signature of an artifact. With a pin (a recorded release), exactly that object
- * version: a later upload under the same name (even a refused one) must not replace the
- * signature a recorded release was verified with. Without one, the newest `.sig`, then `.asc`,
- * next to the artifact, or SignatureMissing, which the state machine retries for a while: the
- * signature may be uploaded after the artifact.
+ * The signature object of an artifact. With a pin (a recorded release), exactly that object
+ * version, whichever kind it is (`.sig`, `.asc` or `.kms.json`): a later upload under the same
+ * name (even a refused one) must not replace the signature a recorded release was verified
+ * with. Without one, the newest `.sig`, then `.asc`, then `.kms.json` next to the artifact, or
+ * SignatureMissing, which the state machine retries for a while: the signature may be uploaded
+ * after the artifact. `signatureFormatOf(key)` tells which kind was found.
  */
 export async function fetchSignature(
   s3: S3Client,

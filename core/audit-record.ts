@@ -29,7 +29,9 @@ export interface AuditRecord {
     readonly versionId: string | null;
     readonly sha256: string | null;
     readonly size: number | null;
+    /** The OpenPGP key's fingerprint or the KMS key's ARN (`signerIdentity`). */
     readonly signer: string | null;
+    readonly signerType: 'openpgp' | 'kms' | null;
     readonly signerLabel: string | null;
   };
   readonly fromVersion: string | null;

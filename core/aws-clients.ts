@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -29,6 +30,7 @@ export interface AwsClients {
   readonly sfn: () => SFNClient;
   readonly eventBridge: () => EventBridgeClient;
   readonly dynamodb: () => DynamoDBClient;
+  readonly kms: () => KMSClient;
 }
 
 /**
@@ -43,5 +45,6 @@ export function createAwsClients(): AwsClients {
     sfn: memoize(() => new SFNClient(CLIENT_CONFIG)),
     eventBridge: memoize(() => new EventBridgeClient(CLIENT_CONFIG)),
     dynamodb: memoize(() => new DynamoDBClient(CLIENT_CONFIG)),
+    kms: memoize(() => new KMSClient(CLIENT_CONFIG)),
   };
 }

@@ -1,6 +1,7 @@
 import type { AuditRecord, CheckResult, Outcome } from './audit-record.ts';
 import { type DeploymentEventDetail, severityOf } from './deployment-events.ts';
 import type { CaughtError, DeploymentState } from './deployment-state.ts';
+import { signerIdentity } from './verified-release.ts';
 
 /** How an execution ended, as the last states need it: small, and ready for people. */
 export interface OutcomeSummary {
@@ -150,7 +151,8 @@ export function auditRecordFor(
       versionId: artifact?.versionId ?? request?.versionId ?? null,
       sha256: artifact?.sha256 ?? null,
       size: artifact?.size ?? null,
-      signer: artifact?.signer.fingerprint ?? null,
+      signer: artifact === undefined ? null : signerIdentity(artifact.signer),
+      signerType: artifact?.signer.type ?? null,
       signerLabel: artifact?.signer.label ?? null,
     },
     fromVersion: outcome.fromVersion,

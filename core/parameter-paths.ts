@@ -15,6 +15,11 @@ export function trustedKeysPath(prefix: string, app: string): string {
   return `${appParameterPath(prefix, app)}/trusted-keys`;
 }
 
+/** Each trusted AWS KMS key is its own parameter too, holding the key's ARN. */
+export function trustedKmsKeysPath(prefix: string, app: string): string {
+  return `${appParameterPath(prefix, app)}/trusted-kms-keys`;
+}
+
 export function releaseRecordParameterName(prefix: string, app: string): string {
   return `${appParameterPath(prefix, app)}/release`;
 }

@@ -26,8 +26,21 @@ export const RELEASES_PREFIX = 'releases/';
 
 export const ARTIFACT_SUFFIX = '.tar.gz';
 
-/** Signature objects sit next to the artifact: binary first, then ASCII-armored. */
-export const SIGNATURE_SUFFIXES = ['.sig', '.asc'] as const;
+/**
+ * Signature objects sit next to the artifact, looked for in this order: an OpenPGP signature,
+ * binary then ASCII-armored, then an AWS KMS signature document (docs/VERIFICATION.md).
+ */
+export const SIGNATURE_SUFFIXES = ['.sig', '.asc', '.kms.json'] as const;
+
+/** The suffix of a KMS signature document; every other signature object is OpenPGP. */
+export const KMS_SIGNATURE_SUFFIX = '.kms.json';
+
+/** Which kind of signer a signature object is from: told by its key's suffix. */
+export type SignatureFormat = 'openpgp' | 'kms';
+
+export function signatureFormatOf(signatureKey: string): SignatureFormat {
+  return signatureKey.endsWith(KMS_SIGNATURE_SUFFIX) ? 'kms' : 'openpgp';
+}
 
 export interface ReleaseName {
   readonly app: string;

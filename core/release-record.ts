@@ -13,7 +13,7 @@ export interface DeployedRelease {
   readonly versionId: string | null;
   readonly etag: string;
   readonly sha256: string;
-  /** Fingerprint of the key that signed it. */
+  /** Who signed it: the OpenPGP key's fingerprint or the KMS key's ARN (`signerIdentity`). */
   readonly signer: string;
   /** The signature object it was verified with, so a redeploy verifies the same one. */
   readonly signatureKey: string | null;

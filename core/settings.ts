@@ -24,6 +24,8 @@ export const SettingNames = {
   lockLeaseSeconds: 'SIGNET_LOCK_LEASE_SECONDS',
   /** How long a presigned artifact URL handed to instances stays valid. */
   artifactUrlSeconds: 'SIGNET_ARTIFACT_URL_SECONDS',
+  /** The EventBridge rule whose matches start deployments (`signet doctor` inspects it). */
+  releaseRuleName: 'SIGNET_RELEASE_RULE_NAME',
 } as const;
 
 export type SettingName = keyof typeof SettingNames;

@@ -1,3 +1,5 @@
+import type { Signer } from './verification/types.ts';
+
 /**
  * A release that passed verification, as later states carry it: where its exact bytes are,
  * their digest, and who signed them. Small on purpose: it travels in the execution's state.
@@ -11,15 +13,17 @@ export interface VerifiedRelease {
   readonly etag: string;
   readonly sha256: string;
   readonly size: number;
-  readonly signer: {
-    readonly type: 'openpgp';
-    readonly label: string;
-    readonly fingerprint: string;
-    readonly keyId: string;
-    readonly userIds: readonly string[];
-    readonly signedAt: string;
-  };
+  /** An OpenPGP key (`type: 'openpgp'`) or an AWS KMS key (`type: 'kms'`) trusted for the app. */
+  readonly signer: Signer;
   /** The signature object (and its version) that vouched for it. */
   readonly signatureKey: string;
   readonly signatureVersionId: string | null;
+}
+
+/**
+ * The one string that names a signer in records and logs: an OpenPGP key's fingerprint, or a
+ * KMS key's ARN.
+ */
+export function signerIdentity(signer: Signer): string {
+  return signer.type === 'kms' ? signer.keyArn : signer.fingerprint;
 }

@@ -5,6 +5,7 @@ import {
   configParameterName,
   releaseRecordParameterName,
   trustedKeysPath,
+  trustedKmsKeysPath,
 } from '../core/parameter-paths.ts';
 import type { ValidatedApp } from './validate-props.ts';
 
@@ -12,7 +13,7 @@ import type { ValidatedApp } from './validate-props.ts';
 const STANDARD_TIER_MAX_CHARS = 4096;
 
 /**
- * One app's configuration and trusted signing keys in Parameter Store, written by the stack
+ * One app's configuration and trusted signing keys (OpenPGP and KMS) in Parameter Store, written by the stack
  * alone: the Lambdas can read them but no Signet role may change them. The release record next
  * to them is written by record-release at run time, not here.
  */
@@ -30,6 +31,13 @@ export class AppParameters extends Construct {
         name: `${trustedKeysPath(prefix, app.name)}/${key.label}`,
         value: key.armoredPublicKey,
         description: `OpenPGP public key "${key.label}" trusted to sign releases of ${app.name}`,
+      });
+    }
+    for (const key of app.trustedKmsKeys) {
+      stringParameter(this, `TrustedKmsKey-${key.label}`, {
+        name: `${trustedKmsKeysPath(prefix, app.name)}/${key.label}`,
+        value: key.keyArn,
+        description: `KMS key "${key.label}" trusted to sign releases of ${app.name}`,
       });
     }
   }
@@ -59,6 +67,8 @@ export interface AppParameterArns {
   readonly trustedKeysPath: string;
   /** The keys under that path. */
   readonly trustedKeys: string;
+  /** The trusted KMS keys' path, for GetParametersByPath. */
+  readonly trustedKmsKeysPath: string;
 }
 
 export function appParameterArns(scope: IConstruct, prefix: string, app: string): AppParameterArns {
@@ -74,5 +84,6 @@ export function appParameterArns(scope: IConstruct, prefix: string, app: string)
     releaseRecord: arn(releaseRecordParameterName(prefix, app)),
     trustedKeysPath: arn(trustedKeysPath(prefix, app)),
     trustedKeys: arn(`${trustedKeysPath(prefix, app)}/*`),
+    trustedKmsKeysPath: arn(trustedKmsKeysPath(prefix, app)),
   };
 }

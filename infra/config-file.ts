@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigInvalid } from '../core/errors.ts';
 import { parseTrustedKeys } from '../core/verification/index.ts';
-import type { AppConfigInput, SignetAppProps, SignetDeployerProps } from './props.ts';
+import type {
+  AppConfigInput,
+  KmsSigningKeyProps,
+  SignetAppProps,
+  SignetDeployerProps,
+} from './props.ts';
 
 /** What infra/signet.config.json describes: the stack's name and its deployer's props. */
 export interface SignetConfig {
@@ -16,8 +21,8 @@ const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /**
  * Reads the deployment's config file: the apps (with their trusted keys as files next to it,
- * each parsed as an OpenPGP public key here, before anything is synthesized), alert emails and
- * retention. Unknown keys are refused, as in app configs: a misspelt field must not fall back
+ * each parsed as an OpenPGP public key here, before anything is synthesized, and their trusted
+ * KMS key ARNs), the KMS release key, alert emails and retention. Unknown keys are refused, as in app configs: a misspelt field must not fall back
  * to a default unnoticed. The construct validates the values once more when it is built.
  */
 export async function loadSignetConfig(file: string): Promise<SignetConfig> {
@@ -30,15 +35,17 @@ export async function loadSignetConfig(file: string): Promise<SignetConfig> {
     'noncurrentVersionExpiryDays',
     'commandOutputExpiryDays',
     'parameterPrefix',
+    'kmsSigningKey',
   ]);
   const stackName = root['stackName'] ?? 'Signet';
   if (typeof stackName !== 'string' || !STACK_NAME_PATTERN.test(stackName)) {
     throw invalid(file, 'stackName must be letters, digits and hyphens, starting with a letter');
   }
   if (!Array.isArray(root['apps'])) throw invalid(file, 'apps must be a list of apps');
+  const kmsSigningKey = readSigningKey(root['kmsSigningKey'], file);
   const apps: SignetAppProps[] = [];
   for (const [index, app] of root['apps'].entries()) {
-    apps.push(await readApp(app, file, index));
+    apps.push(await readApp(app, file, index, kmsSigningKey));
   }
   return {
     stackName,
@@ -48,13 +55,19 @@ export async function loadSignetConfig(file: string): Promise<SignetConfig> {
       ...optional('noncurrentVersionExpiryDays', num(root, 'noncurrentVersionExpiryDays', file)),
       ...optional('commandOutputExpiryDays', num(root, 'commandOutputExpiryDays', file)),
       ...optional('parameterPrefix', str(root, 'parameterPrefix', file)),
+      ...optional('kmsSigningKey', kmsSigningKey),
     },
   };
 }
 
-async function readApp(raw: unknown, file: string, index: number): Promise<SignetAppProps> {
+async function readApp(
+  raw: unknown,
+  file: string,
+  index: number,
+  signingKey: KmsSigningKeyProps | undefined,
+): Promise<SignetAppProps> {
   const where = `${file}: apps[${index}]`;
-  const app = fields(raw, where, ['name', 'trustedKeyFiles', 'config']);
+  const app = fields(raw, where, ['name', 'trustedKeyFiles', 'trustedKmsKeys', 'config']);
   const name = app['name'];
   if (typeof name !== 'string') throw invalid(where, 'name must be a string');
   const keyFiles = fields(app['trustedKeyFiles'] ?? {}, `${where} (${name}): trustedKeyFiles`);
@@ -71,11 +84,24 @@ async function readApp(raw: unknown, file: string, index: number): Promise<Signe
       });
     }
   }
-  // The full OpenPGP parse: a file that is not a usable public key fails here, with its label.
-  await parseTrustedKeys(
-    name,
-    Object.entries(trustedKeys).map(([label, armoredPublicKey]) => ({ label, armoredPublicKey })),
-  );
+  const kmsKeys = fields(app['trustedKmsKeys'] ?? {}, `${where} (${name}): trustedKmsKeys`);
+  const trustedKmsKeys: Record<string, string> = {};
+  for (const [label, keyArn] of Object.entries(kmsKeys)) {
+    if (typeof keyArn !== 'string') throw invalid(where, `trusted KMS key ${label} must be an ARN`);
+    trustedKmsKeys[label] = keyArn;
+  }
+  const signedByDeployerKey =
+    signingKey !== undefined && (signingKey.apps ?? [name]).includes(name);
+  const ownKeys = Object.keys(trustedKeys).length + Object.keys(trustedKmsKeys).length;
+  // The full parse: a file that is not a usable public key, or a value that is not a KMS key
+  // ARN, fails here with its label; so does an app that trusts no key at all.
+  if (ownKeys > 0 || !signedByDeployerKey) {
+    await parseTrustedKeys(
+      name,
+      Object.entries(trustedKeys).map(([label, armoredPublicKey]) => ({ label, armoredPublicKey })),
+      Object.entries(trustedKmsKeys).map(([label, keyArn]) => ({ label, keyArn })),
+    );
+  }
   const config = app['config'];
   if (config !== undefined && (typeof config !== 'object' || config === null)) {
     throw invalid(where, 'config must be an object (core/app-config.ts)');
@@ -83,7 +109,32 @@ async function readApp(raw: unknown, file: string, index: number): Promise<Signe
   return {
     name,
     trustedKeys,
+    trustedKmsKeys,
     ...(config === undefined ? {} : { config: config as AppConfigInput }),
+  };
+}
+
+/** The `kmsSigningKey` section: the construct checks its values; here only its shape. */
+function readSigningKey(raw: unknown, file: string): KmsSigningKeyProps | undefined {
+  if (raw === undefined) return undefined;
+  const where = `${file}: kmsSigningKey`;
+  const section = fields(raw, where, [
+    'githubRepository',
+    'githubRef',
+    'apps',
+    'label',
+    'existingKeyArn',
+    'githubOidcProviderArn',
+  ]);
+  const repository = str(section, 'githubRepository', where);
+  if (repository === undefined) throw invalid(where, 'githubRepository (owner/name) is required');
+  return {
+    githubRepository: repository,
+    ...optional('githubRef', str(section, 'githubRef', where)),
+    ...optional('apps', stringList(section['apps'], where, 'apps')),
+    ...optional('label', str(section, 'label', where)),
+    ...optional('existingKeyArn', str(section, 'existingKeyArn', where)),
+    ...optional('githubOidcProviderArn', str(section, 'githubOidcProviderArn', where)),
   };
 }
 

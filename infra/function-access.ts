@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EVENT_SOURCE } from '../core/deployment-events.ts';
 import { RELEASES_PREFIX } from '../core/release-names.ts';
+import { KMS_SIGNING_ALGORITHM } from '../core/verification/index.ts';
 import type { AppParameterArns } from './app-parameters.ts';
 import type { ArtifactBucket } from './artifact-bucket.ts';
 
@@ -14,6 +15,10 @@ export interface AccessContext {
     readonly parameters: AppParameterArns;
     /** ARNs of the app's trusted-key parameters, each named. */
     readonly trustedKeyArns: readonly string[];
+    /** ARNs of the app's trusted-KMS-key parameters, each named. */
+    readonly trustedKmsKeyParameterArns: readonly string[];
+    /** ARNs of the KMS keys the app trusts: the verify function may call kms:Verify on them. */
+    readonly kmsKeyArns: readonly string[];
   }[];
   readonly artifacts: ArtifactBucket;
   readonly tableArn: string;
@@ -25,6 +30,12 @@ export interface AccessContext {
   readonly executionArns: string;
   readonly eventBusArn: string;
 }
+
+/** KMS condition keys that hold a Sign or Verify to Signet's convention (docs/VERIFICATION.md). */
+export const KMS_SIGNATURE_CONDITIONS = {
+  'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM,
+  'kms:MessageType': 'DIGEST',
+};
 
 /** One statement of a function's policy, with the reason for any wildcard it holds. */
 export interface Grant {
@@ -67,12 +78,19 @@ export const FUNCTION_ACCESS: Readonly<Record<string, (context: AccessContext) =
 
   'verify-artifact': (c) => [
     allow(['ssm:GetParameter'], [...configs(c), ...releaseRecords(c)]),
+    // Both paths are read for every app, whichever kinds of key it trusts.
     allow(
       ['ssm:GetParametersByPath'],
-      c.apps.flatMap((app) => [app.parameters.trustedKeysPath, ...app.trustedKeyArns]),
+      c.apps.flatMap((app) => [
+        app.parameters.trustedKeysPath,
+        ...app.trustedKeyArns,
+        app.parameters.trustedKmsKeysPath,
+        ...app.trustedKmsKeyParameterArns,
+      ]),
     ),
     allow(['s3:GetObject', 's3:GetObjectVersion'], releaseObjects(c), RELEASE_OBJECTS_REASON),
     listReleases(c),
+    ...kmsVerify(c),
   ],
 
   'resolve-targets': (c) => [
@@ -124,6 +142,21 @@ const RELEASE_OBJECTS_REASON =
 function allow(actions: string[], resources: string[], wildcardReason?: string): Grant {
   const statement = new iam.PolicyStatement({ actions, resources });
   return wildcardReason === undefined ? { statement } : { statement, wildcardReason };
+}
+
+/** kms:Verify on the allow-listed keys alone, and only as verification asks it. */
+function kmsVerify(c: AccessContext): Grant[] {
+  const keys = [...new Set(c.apps.flatMap((app) => app.kmsKeyArns))];
+  if (keys.length === 0) return [];
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        actions: ['kms:Verify'],
+        resources: keys,
+        conditions: { StringEquals: KMS_SIGNATURE_CONDITIONS },
+      }),
+    },
+  ];
 }
 
 function configs(c: AccessContext): string[] {

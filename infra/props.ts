@@ -1,4 +1,3 @@
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { AppConfig } from '../core/app-config.ts';
 
@@ -19,9 +18,21 @@ export interface SignetAppProps {
 
   /**
    * Armored OpenPGP public keys (`gpg --armor --export`) trusted to sign the app's releases, by
-   * label; each becomes `<prefix>/apps/<app>/trusted-keys/<label>`. At least one is required.
+   * label; each becomes `<prefix>/apps/<app>/trusted-keys/<label>`. An app must trust at least
+   * one key: OpenPGP, KMS (`trustedKmsKeys`), or the deployer's `kmsSigningKey`.
+   *
+   * @default {} - no OpenPGP key
    */
-  readonly trustedKeys: Readonly<Record<string, string>>;
+  readonly trustedKeys?: Readonly<Record<string, string>>;
+
+  /**
+   * ARNs of AWS KMS keys (ECC_NIST_P256, SIGN_VERIFY) trusted to sign the app's releases, by
+   * label; each becomes `<prefix>/apps/<app>/trusted-kms-keys/<label>`, and the verify function
+   * may call kms:Verify on it (the key's own policy must allow that too).
+   *
+   * @default {} - no KMS key besides the deployer's `kmsSigningKey`
+   */
+  readonly trustedKmsKeys?: Readonly<Record<string, string>>;
 
   /**
    * Targets, rollout, health, install, artifact and polling settings, written to
@@ -81,16 +92,63 @@ export interface SignetDeployerProps {
    */
   readonly logRetention?: RetentionDays;
 
-  // Limitation: the KMS signer is not wired into verification or IAM yet, so setting this
-  // prop fails synthesis instead of deploying a signer that nothing checks.
   /**
-   * An AWS KMS asymmetric key (ECDSA P-256) trusted to sign releases, next to the OpenPGP keys.
+   * A KMS release key (ECC_NIST_P256, SIGN_VERIFY) and a role that GitHub Actions of one
+   * repository and ref assume through OIDC to sign releases with it and upload them. The apps
+   * it covers trust it next to their own keys.
    *
-   * @default - none: releases are verified with the apps' OpenPGP keys only
+   * @default - none: releases are signed with the apps' own OpenPGP or KMS keys
    */
-  readonly kmsSigningKey?: IKey;
+  readonly kmsSigningKey?: KmsSigningKeyProps;
+}
+
+/** The KMS release key and the GitHub Actions role that signs with it (docs/AWS.md). */
+export interface KmsSigningKeyProps {
+  /** The GitHub repository, `owner/name`, whose workflows may assume the release role. */
+  readonly githubRepository: string;
+
+  /**
+   * The Git ref those workflows must run on: the role trusts OIDC tokens whose `sub` is exactly
+   * `repo:<githubRepository>:ref:<githubRef>`.
+   *
+   * @default 'refs/heads/main'
+   */
+  readonly githubRef?: string;
+
+  /**
+   * Apps whose releases the key signs; each trusts it under `label`, and the role may upload
+   * under their `releases/<app>/` prefixes only.
+   *
+   * @default - every app
+   */
+  readonly apps?: readonly string[];
+
+  /**
+   * The label the apps trust the key under (audit records and messages show it).
+   *
+   * @default 'github-release'
+   */
+  readonly label?: string;
+
+  /**
+   * An existing KMS key's ARN to sign with, instead of a new key. Its key policy stays yours: it
+   * must let the release role call kms:Sign and the verify function kms:Verify.
+   *
+   * @default - a new ECC_NIST_P256 key whose policy lets only the release role sign
+   */
+  readonly existingKeyArn?: string;
+
+  /**
+   * The account's existing IAM OIDC provider for `token.actions.githubusercontent.com` (an
+   * account holds one provider per URL).
+   *
+   * @default - a new provider
+   */
+  readonly githubOidcProviderArn?: string;
 }
 
 export const DEFAULT_PARAMETER_PREFIX = '/signet';
 export const DEFAULT_NONCURRENT_VERSION_EXPIRY_DAYS = 90;
 export const DEFAULT_COMMAND_OUTPUT_EXPIRY_DAYS = 30;
+export const DEFAULT_GITHUB_REF = 'refs/heads/main';
+export const DEFAULT_SIGNING_KEY_LABEL = 'github-release';

@@ -12,8 +12,9 @@ import { ArtifactBucket, COMMAND_OUTPUT_PREFIX } from './artifact-bucket.ts';
 import type { AccessContext } from './function-access.ts';
 import { SignetFunctions } from './functions.ts';
 import { InstanceAccess } from './instance-access.ts';
+import { KmsReleaseSigner } from './kms-release-signer.ts';
 import type { SignetDeployerProps } from './props.ts';
-import { ReleaseTrigger } from './release-trigger.ts';
+import { ReleaseTrigger, releaseRuleNameFor } from './release-trigger.ts';
 import { RunCommandDocument } from './run-command-document.ts';
 import {
   DeployStateMachine,
@@ -33,8 +34,8 @@ const ARTIFACT_URL_SECONDS = 900;
 /**
  * Everything Signet needs in one AWS account and Region: the artifact bucket whose uploads
  * start deployments, the state machine and its Lambdas, the Command document, the apps'
- * configuration and trusted keys, the state table, alerts, and a policy per app for its
- * instances.
+ * configuration and trusted keys, the state table, alerts, a policy per app for its
+ * instances, and optionally a KMS release key with a GitHub Actions role that signs with it.
  *
  * @example
  * const deployer = new SignetDeployer(stack, 'Signet', {
@@ -54,7 +55,11 @@ export class SignetDeployer extends Construct {
   readonly instancePolicies: ReadonlyMap<string, iam.ManagedPolicy>;
   /** The generated name of Signet's SSM Command document. */
   readonly documentName: string;
+  /** The name of the EventBridge rule whose matches start deployments. */
+  readonly releaseRuleName: string;
   readonly parameterPrefix: string;
+  /** The KMS release key and its GitHub Actions role, when `kmsSigningKey` asks for them. */
+  readonly kmsSigner: KmsReleaseSigner | null;
 
   constructor(scope: Construct, id: string, props: SignetDeployerProps) {
     super(scope, id);
@@ -67,12 +72,17 @@ export class SignetDeployer extends Construct {
     const artifacts = new ArtifactBucket(this, 'ArtifactBucket', settings);
     const table = new StateTable(this, 'StateTable').table;
     const document = new RunCommandDocument(this, 'RunCommandDocument');
-    for (const app of settings.apps) {
+    const signing = settings.kmsSigningKey;
+    const signer =
+      signing === null ? null : new KmsReleaseSigner(this, 'KmsSigning', { ...signing, artifacts });
+    const trusted = { ...settings, apps: settings.apps.map((a) => signer?.trustedBy(a) ?? a) };
+    for (const app of trusted.apps) {
       new AppParameters(this, `App-${app.name}`, app, settings.parameterPrefix);
     }
 
     // Construction: the deployment
     const stateMachineName = stateMachineNameFor(this);
+    const releaseRuleName = releaseRuleNameFor(this);
     const arns = stateMachineArns(this, stateMachineName);
     const functions = new SignetFunctions(this, 'Functions', {
       bundleDir: settings.bundleDir,
@@ -87,10 +97,13 @@ export class SignetDeployer extends Construct {
         commandOutputPrefix: COMMAND_OUTPUT_PREFIX,
         lockLeaseSeconds: String(stateMachineTimeoutSeconds() + LOCK_LEASE_MARGIN_SECONDS),
         artifactUrlSeconds: String(ARTIFACT_URL_SECONDS),
+        releaseRuleName,
       }),
-      access: this.#accessContext(settings, artifacts, table, document, arns),
+      access: this.#accessContext(trusted, artifacts, table, document, arns),
       logRetention: settings.logRetention,
     });
+    const verifyRole = functions.get('verify-artifact').role;
+    if (verifyRole !== undefined) signer?.allowVerify(verifyRole);
     const deployment = new DeployStateMachine(this, 'StateMachine', {
       stateMachineName,
       functions: functions.byId,
@@ -99,6 +112,7 @@ export class SignetDeployer extends Construct {
 
     // Wiring
     new ReleaseTrigger(this, 'ReleaseTrigger', {
+      ruleName: releaseRuleName,
       bucketName: artifacts.bucket.bucketName,
       startDeployment: functions.get('start-deployment'),
     });
@@ -118,6 +132,8 @@ export class SignetDeployer extends Construct {
     this.functions = functions;
     this.instancePolicies = instances.policies;
     this.documentName = document.documentName;
+    this.releaseRuleName = releaseRuleName;
+    this.kmsSigner = signer;
   }
 
   #accessContext(
@@ -139,6 +155,10 @@ export class SignetDeployer extends Construct {
           trustedKeyArns: app.trustedKeys.map(
             (key) => `${parameters.trustedKeysPath}/${key.label}`,
           ),
+          trustedKmsKeyParameterArns: app.trustedKmsKeys.map(
+            (key) => `${parameters.trustedKmsKeysPath}/${key.label}`,
+          ),
+          kmsKeyArns: app.trustedKmsKeys.map((key) => key.keyArn),
         };
       }),
       artifacts,

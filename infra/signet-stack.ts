@@ -26,6 +26,8 @@ export class SignetStack extends Stack {
       [SettingNames.artifactBucket, deployer.artifactBucket.bucketName],
       [SettingNames.stateTable, deployer.stateTable.tableName],
       [SettingNames.parameterPrefix, deployer.parameterPrefix],
+      [SettingNames.documentName, deployer.documentName],
+      [SettingNames.releaseRuleName, deployer.releaseRuleName],
     ];
     for (const [variable, value] of cliSettings) {
       new CfnOutput(this, outputId(variable), {
@@ -41,6 +43,16 @@ export class SignetStack extends Stack {
       new CfnOutput(this, outputId(`InstancePolicy-${app}`), {
         value: policy.managedPolicyArn,
         description: `Attach to the instance role of ${app} hosts, next to AmazonSSMManagedInstanceCore`,
+      });
+    }
+    if (deployer.kmsSigner !== null) {
+      new CfnOutput(this, 'ReleaseRoleArn', {
+        value: deployer.kmsSigner.releaseRole.roleArn,
+        description: 'role-to-assume for GitHub Actions (docs/examples/github-release.yml)',
+      });
+      new CfnOutput(this, 'KmsSigningKeyArn', {
+        value: deployer.kmsSigner.keyArn,
+        description: 'signet release --kms-key <this value>',
       });
     }
   }

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { type AppConfig, parseAppConfig } from '../core/app-config.ts';
-import type { StoredTrustedKey } from '../core/app-config-store.ts';
+import type { StoredKmsKey, StoredTrustedKey } from '../core/app-config-store.ts';
 import { ConfigInvalid, SignetError } from '../core/errors.ts';
 import { isAppName } from '../core/release-names.ts';
+import { isKmsKeyArn, KMS_KEY_ARN_SHAPE } from '../core/verification/index.ts';
 import { LAMBDA_FUNCTIONS } from '../functions/manifest.ts';
 import {
   DEFAULT_COMMAND_OUTPUT_EXPIRY_DAYS,
@@ -14,12 +16,15 @@ import {
   type SignetAppProps,
   type SignetDeployerProps,
 } from './props.ts';
+import { type ValidatedSigningKey, validateSigningKey } from './validate-signing-key.ts';
 
 /** An app whose configuration passed parseAppConfig and whose keys look like public keys. */
 export interface ValidatedApp {
   readonly name: string;
   readonly config: AppConfig;
   readonly trustedKeys: readonly StoredTrustedKey[];
+  /** KMS keys the app's props name; the deployer's signing key is added when it is built. */
+  readonly trustedKmsKeys: readonly StoredKmsKey[];
 }
 
 /** SignetDeployerProps with every default filled in and every value checked. */
@@ -31,6 +36,7 @@ export interface ValidatedProps {
   readonly commandOutputExpiryDays: number;
   readonly parameterPrefix: string;
   readonly logRetention: RetentionDays;
+  readonly kmsSigningKey: ValidatedSigningKey | null;
 }
 
 export const DEFAULT_BUNDLE_DIR = join(import.meta.dirname, '..', 'dist', 'functions');
@@ -52,9 +58,6 @@ export function validateProps(scope: IConstruct, props: SignetDeployerProps): Va
     throw new ConfigInvalid(`${where}: ${message}`, { details: { construct: where, ...details } });
   };
 
-  if (props.kmsSigningKey !== undefined) {
-    fail('kmsSigningKey is not supported yet: releases are verified with OpenPGP keys only');
-  }
   if (props.apps.length === 0) fail('apps must name at least one app');
 
   const names = props.apps.map((app) => app.name);
@@ -79,8 +82,13 @@ export function validateProps(scope: IConstruct, props: SignetDeployerProps): Va
     }
   }
 
+  const kmsSigningKey =
+    props.kmsSigningKey === undefined
+      ? null
+      : validateSigningKey(props.kmsSigningKey, props.apps, fail);
+
   return {
-    apps: props.apps.map((app) => validateApp(app, fail)),
+    apps: props.apps.map((app) => validateApp(app, kmsSigningKey, fail)),
     bundleDir,
     alertEmails,
     noncurrentVersionExpiryDays: days(
@@ -95,12 +103,17 @@ export function validateProps(scope: IConstruct, props: SignetDeployerProps): Va
     ),
     parameterPrefix,
     logRetention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+    kmsSigningKey,
   };
 }
 
 type Fail = (message: string, details?: Record<string, unknown>) => never;
 
-function validateApp(app: SignetAppProps, fail: Fail): ValidatedApp {
+function validateApp(
+  app: SignetAppProps,
+  signingKey: ValidatedSigningKey | null,
+  fail: Fail,
+): ValidatedApp {
   if (!isAppName(app.name)) {
     fail(`app name "${app.name}" must be lower-case letters, digits and inner hyphens (1-40)`, {
       app: app.name,
@@ -113,15 +126,40 @@ function validateApp(app: SignetAppProps, fail: Fail): ValidatedApp {
     if (!(error instanceof SignetError)) throw error;
     return fail(error.message, { app: app.name });
   }
-  const trustedKeys = Object.entries(app.trustedKeys).map(([label, armoredPublicKey]) =>
+  const trustedKeys = Object.entries(app.trustedKeys ?? {}).map(([label, armoredPublicKey]) =>
     validateKey(app.name, label, armoredPublicKey, fail),
   );
-  if (trustedKeys.length === 0) {
+  const trustedKmsKeys = Object.entries(app.trustedKmsKeys ?? {}).map(([label, keyArn]) =>
+    validateKmsKey(app.name, label, keyArn, fail),
+  );
+  const signedByDeployerKey = signingKey?.apps.includes(app.name) === true;
+  if (trustedKeys.length === 0 && trustedKmsKeys.length === 0 && !signedByDeployerKey) {
     fail(`app ${app.name} has no trusted keys: no release could ever be verified`, {
       app: app.name,
     });
   }
-  return { name: app.name, config, trustedKeys };
+  const labels = [
+    ...trustedKeys.map((key) => key.label),
+    ...trustedKmsKeys.map((key) => key.label),
+    ...(signedByDeployerKey && signingKey !== null ? [signingKey.label] : []),
+  ];
+  const repeated = labels.find((label, index) => labels.indexOf(label) !== index);
+  if (repeated !== undefined) {
+    fail(`app ${app.name} uses the trusted key label "${repeated}" twice`, { app: app.name });
+  }
+  return { name: app.name, config, trustedKeys, trustedKmsKeys };
+}
+
+function validateKmsKey(app: string, label: string, keyArn: string, fail: Fail): StoredKmsKey {
+  const where = `trusted KMS key "${label}" of app ${app}`;
+  if (!KEY_LABEL_PATTERN.test(label)) {
+    fail(`${where}: a label is 1-64 letters, digits, '.', '_' or '-'`, { app, label });
+  }
+  // A key made in the same CDK app is a token until deployment; KMS checks it then.
+  if (!Token.isUnresolved(keyArn) && !isKmsKeyArn(keyArn)) {
+    fail(`${where} is not a KMS key ARN (${KMS_KEY_ARN_SHAPE}; no aliases)`, { app, label });
+  }
+  return { label, keyArn };
 }
 
 function validateKey(app: string, label: string, armored: string, fail: Fail): StoredTrustedKey {

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { configParameterName, trustedKeysPath } from '../core/parameter-paths.ts';
+import {
+  configParameterName,
+  trustedKeysPath,
+  trustedKmsKeysPath,
+} from '../core/parameter-paths.ts';
 import { exportPublicKey, firstFingerprint, generateSigningKey } from '../release/gpg.ts';
 
 /** The example app every local stack can deploy: a small HTTP service with hooks. */
@@ -26,7 +31,7 @@ export const LOCAL_APP_CONFIG = {
 
 /**
  * Registers an app with Signet the way the deployment stack does in AWS: its configuration and
- * its trusted signing keys, in Parameter Store.
+ * its trusted signing keys (OpenPGP public keys, KMS key ARNs), in Parameter Store.
  */
 export async function registerApp(
   ssm: SSMClient,
@@ -35,6 +40,7 @@ export async function registerApp(
     readonly app: string;
     readonly config: unknown;
     readonly trustedKeys: readonly { readonly label: string; readonly armoredPublicKey: string }[];
+    readonly trustedKmsKeys?: readonly { readonly label: string; readonly keyArn: string }[];
   },
 ): Promise<void> {
   await ssm.send(
@@ -53,6 +59,16 @@ export async function registerApp(
         Tier: key.armoredPublicKey.length > 4096 ? 'Advanced' : 'Standard',
         Overwrite: true,
         Value: key.armoredPublicKey,
+      }),
+    );
+  }
+  for (const key of options.trustedKmsKeys ?? []) {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: `${trustedKmsKeysPath(options.prefix, options.app)}/${key.label}`,
+        Type: 'String',
+        Overwrite: true,
+        Value: key.keyArn,
       }),
     );
   }
@@ -87,4 +103,40 @@ export async function trustLocalSigningKey(options: {
     ssm.destroy();
   }
   return fingerprint;
+}
+
+/**
+ * Makes the example app deployable with a KMS signing key on a local stack: a new ECC_NIST_P256
+ * key in the stack's KMS, trusted for the app (with no OpenPGP key), and the app's local
+ * configuration. Returns the key's ARN, for `signet release --kms-key`.
+ */
+export async function trustLocalKmsKey(options: {
+  readonly label: string;
+  readonly app?: string;
+  readonly prefix?: string;
+}): Promise<string> {
+  const kms = new KMSClient({});
+  const ssm = new SSMClient({});
+  try {
+    const created = await kms.send(
+      new CreateKeyCommand({
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        Description: `Signet release key "${options.label}"`,
+      }),
+    );
+    const keyArn = created.KeyMetadata?.Arn;
+    if (keyArn === undefined) throw new Error('KMS CreateKey answered without a key ARN');
+    await registerApp(ssm, {
+      prefix: options.prefix ?? '/signet',
+      app: options.app ?? 'web',
+      config: LOCAL_APP_CONFIG,
+      trustedKeys: [],
+      trustedKmsKeys: [{ label: options.label, keyArn }],
+    });
+    return keyArn;
+  } finally {
+    kms.destroy();
+    ssm.destroy();
+  }
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { bareEtag } from '../core/artifact-objects.ts';
-import { artifactKey } from '../core/release-names.ts';
+import { artifactKey, KMS_SIGNATURE_SUFFIX } from '../core/release-names.ts';
 
 export interface UploadOptions {
   readonly bucket: string;
@@ -10,6 +10,7 @@ export interface UploadOptions {
   readonly version: string;
   readonly artifactFile: string;
   readonly artifactSha256: string;
+  /** `.sig` or `.asc` (OpenPGP) or `.kms.json` (KMS): uploaded under the same suffix. */
   readonly signatureFile: string;
   /** Recorded as object metadata: S3's own record of the uploader is in CloudTrail. */
   readonly releasedBy?: string;
@@ -33,13 +34,15 @@ export async function uploadRelease(
   options: UploadOptions,
 ): Promise<UploadedRelease> {
   const key = artifactKey(options);
-  const signatureKey = `${key}${options.signatureFile.endsWith('.asc') ? '.asc' : '.sig'}`;
+  const suffix = signatureSuffixOf(options.signatureFile);
+  const signatureKey = `${key}${suffix}`;
   await s3.send(
     new PutObjectCommand({
       Bucket: options.bucket,
       Key: signatureKey,
       Body: await readFile(options.signatureFile),
-      ContentType: 'application/pgp-signature',
+      ContentType:
+        suffix === KMS_SIGNATURE_SUFFIX ? 'application/json' : 'application/pgp-signature',
     }),
   );
   const result = await s3.send(
@@ -60,4 +63,9 @@ export async function uploadRelease(
     etag: bareEtag(result.ETag ?? ''),
     signatureKey,
   };
+}
+
+function signatureSuffixOf(file: string): string {
+  if (file.endsWith(KMS_SIGNATURE_SUFFIX)) return KMS_SIGNATURE_SUFFIX;
+  return file.endsWith('.asc') ? '.asc' : '.sig';
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { executionArnFor, executionNameForObject } from '../../core/execution-name.ts';
 import { waitForExecution } from '../../core/operator/operator-run.ts';
 import { signDetached } from '../../release/gpg.ts';
+import { signWithKms } from '../../release/kms-sign.ts';
 import { packageRelease } from '../../release/package-release.ts';
 import { uploadRelease } from '../../release/upload-release.ts';
 import { appArgument, directoryArgument, versionArgument } from '../arguments.ts';
@@ -12,13 +13,17 @@ import { cliClients } from '../clients.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { renderExecutionEnd } from '../render/execution.ts';
+import { UsageError } from '../usage-error.ts';
 
 export const releaseCommand: Command = {
   name: 'release',
   usage:
-    'signet release <build-dir> --app <app> --version <version> [--key <gpg-key-id>] [--armor] ' +
-    '[--gnupghome <dir>] [--bucket <bucket>] [--source <commit>] [--wait]',
-  summary: 'package a build directory, sign it with gpg, and upload it: the upload deploys it',
+    'signet release <build-dir> --app <app> --version <version> ' +
+    '[--key <gpg-key-id>] [--armor] [--gnupghome <dir>] | [--kms-key <key ARN>] ' +
+    '[--bucket <bucket>] [--source <commit>] [--wait]',
+  summary:
+    'package a build directory, sign it with gpg (or AWS KMS), and upload it: the upload ' +
+    'deploys it',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       this,
@@ -29,6 +34,7 @@ export const releaseCommand: Command = {
         key: { type: 'string' },
         armor: { type: 'boolean', default: false },
         gnupghome: { type: 'string' },
+        'kms-key': { type: 'string' },
         bucket: { type: 'string' },
         source: { type: 'string' },
         wait: { type: 'boolean', default: false },
@@ -39,6 +45,14 @@ export const releaseCommand: Command = {
     const app = appArgument(values.app, this.usage);
     const version = versionArgument(values.version, this.usage);
     const sourceDir = directoryArgument(resolve(positionals[0] ?? '.'), this.usage);
+    const kmsKey = values['kms-key'];
+    const gpgOptions = [values.key, values.gnupghome, values.armor ? true : undefined];
+    if (kmsKey !== undefined && gpgOptions.some((value) => value !== undefined)) {
+      throw new UsageError(
+        `--kms-key signs with AWS KMS; --key, --armor and --gnupghome are for gpg\nusage: ${this.usage}`,
+      );
+    }
+    if (kmsKey === '') throw new UsageError(`--kms-key needs a key ARN\nusage: ${this.usage}`);
     const bucket = values.bucket ?? settings.artifactBucket();
     const releasedBy = `${userInfo().username}`;
     const work = await mkdtemp(join(tmpdir(), 'signet-release-'));
@@ -51,11 +65,17 @@ export const releaseCommand: Command = {
         createdBy: releasedBy,
         ...(values.source === undefined ? {} : { source: values.source }),
       });
-      const signatureFile = await signDetached(artifact.file, {
-        armor: values.armor,
-        ...(values.key === undefined ? {} : { keyId: values.key }),
-        ...(values.gnupghome === undefined ? {} : { home: values.gnupghome }),
-      });
+      const signatureFile =
+        kmsKey === undefined
+          ? await signDetached(artifact.file, {
+              armor: values.armor,
+              ...(values.key === undefined ? {} : { keyId: values.key }),
+              ...(values.gnupghome === undefined ? {} : { home: values.gnupghome }),
+            })
+          : await signWithKms(cliClients.kms(), artifact.file, {
+              keyId: kmsKey,
+              sha256: artifact.sha256,
+            });
       const uploaded = await uploadRelease(cliClients.s3(), {
         bucket,
         app,

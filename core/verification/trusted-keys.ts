@@ -1,16 +1,19 @@
 import * as openpgp from 'openpgp';
 import { ConfigInvalid } from '../errors.ts';
 import { messageOf } from './messages.ts';
-import type { TrustedKey } from './types.ts';
+import { parseKmsKeys, type TrustedKmsKeyEntry } from './trusted-kms-keys.ts';
+import type { TrustedKey, TrustedKmsKey } from './types.ts';
 
 declare const parsedByVerification: unique symbol;
 
 /**
- * An app's trusted keys, parsed and checked once. Opaque: only `parseTrustedKeys` makes one,
- * so a verification can never run against keys that skipped these checks.
+ * An app's trusted keys, OpenPGP and KMS, parsed and checked once. Opaque: only
+ * `parseTrustedKeys` makes one, so a verification can never run against keys that skipped
+ * these checks.
  */
 export interface ParsedTrustedKeys {
   readonly app: string;
+  /** Every label, OpenPGP keys' first, then KMS keys'. */
   readonly labels: readonly string[];
   readonly [parsedByVerification]: true;
 }
@@ -21,7 +24,12 @@ export interface TrustedKeyEntry {
   readonly key: openpgp.PublicKey;
 }
 
-const entriesOf = new WeakMap<ParsedTrustedKeys, readonly TrustedKeyEntry[]>();
+interface Entries {
+  readonly openpgp: readonly TrustedKeyEntry[];
+  readonly kms: readonly TrustedKmsKeyEntry[];
+}
+
+const entriesOf = new WeakMap<ParsedTrustedKeys, Entries>();
 
 const SIGNING_ALGORITHMS: ReadonlySet<openpgp.enums.publicKey> = new Set([
   openpgp.enums.publicKey.rsaEncryptSign,
@@ -34,39 +42,57 @@ const SIGNING_ALGORITHMS: ReadonlySet<openpgp.enums.publicKey> = new Set([
 ]);
 
 /**
- * Parses an app's trusted keys, refusing (ConfigInvalid) an empty list, a duplicate label, a
- * key that does not parse, a private key, or a key none of whose (sub)keys may sign data.
- * Revoked and expired keys are accepted here: verification then names why a signature fails.
+ * Parses an app's trusted keys: its OpenPGP public keys and its allow-listed KMS key ARNs. An
+ * app may trust either kind or both. Refuses (ConfigInvalid) an app that trusts no key, a label
+ * used twice (across both kinds), an OpenPGP key that does not parse, is private, or has no
+ * (sub)key that may sign data, and a KMS entry that is not a KMS key ARN. Revoked and expired
+ * OpenPGP keys are accepted here: verification then names why a signature fails.
  *
  * @example
  * const keys = await parseTrustedKeys('web', [{ label: 'ci', armoredPublicKey: armored }]);
+ * const kmsOnly = await parseTrustedKeys('web', [], [{ label: 'release', keyArn }]);
  */
 export async function parseTrustedKeys(
   app: string,
   keys: readonly TrustedKey[],
+  kmsKeys: readonly TrustedKmsKey[] = [],
 ): Promise<ParsedTrustedKeys> {
-  if (keys.length === 0) {
-    throw new ConfigInvalid(`app ${app}: no trusted signing keys are configured`, {
-      details: { app },
-    });
+  if (keys.length === 0 && kmsKeys.length === 0) {
+    throw new ConfigInvalid(
+      `app ${app}: no trusted signing keys are configured (neither OpenPGP keys nor KMS keys)`,
+      { details: { app } },
+    );
   }
-  const entries: TrustedKeyEntry[] = [];
-  for (const { label, armoredPublicKey } of keys) {
-    if (entries.some((entry) => entry.label === label)) {
+  const labels: string[] = [];
+  for (const { label } of [...keys, ...kmsKeys]) {
+    if (labels.includes(label)) {
       throw new ConfigInvalid(`app ${app}: trusted key label "${label}" is used twice`, {
         details: { app, label },
       });
     }
+    labels.push(label);
+  }
+  const entries: TrustedKeyEntry[] = [];
+  for (const { label, armoredPublicKey } of keys) {
     entries.push({ label, key: await parseOneKey(app, label, armoredPublicKey) });
   }
-  const parsed = { app, labels: entries.map((entry) => entry.label) } as const;
-  const opaque = Object.freeze(parsed) as unknown as ParsedTrustedKeys;
-  entriesOf.set(opaque, Object.freeze(entries));
+  const kms = parseKmsKeys(app, kmsKeys);
+  const opaque = Object.freeze({ app, labels }) as unknown as ParsedTrustedKeys;
+  entriesOf.set(opaque, Object.freeze({ openpgp: Object.freeze(entries), kms }));
   return opaque;
 }
 
-/** The keys behind a ParsedTrustedKeys; refuses a look-alike object not made by the parser. */
+/** The OpenPGP keys behind a ParsedTrustedKeys; refuses a look-alike not made by the parser. */
 export function trustedKeyEntries(parsed: ParsedTrustedKeys): readonly TrustedKeyEntry[] {
+  return entriesFor(parsed).openpgp;
+}
+
+/** The allow-listed KMS keys behind a ParsedTrustedKeys. */
+export function trustedKmsKeyEntries(parsed: ParsedTrustedKeys): readonly TrustedKmsKeyEntry[] {
+  return entriesFor(parsed).kms;
+}
+
+function entriesFor(parsed: ParsedTrustedKeys): Entries {
   const entries = entriesOf.get(parsed);
   if (entries === undefined) {
     throw new ConfigInvalid('trusted keys must come from parseTrustedKeys', {

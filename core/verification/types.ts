@@ -3,6 +3,7 @@
  * mode) code against these; everything else in this folder is private to it.
  */
 
+import type { SignatureFormat } from '../release-names.ts';
 import type { ParsedTrustedKeys } from './trusted-keys.ts';
 
 /** One public key trusted to sign an app's releases, as stored in the app's configuration. */
@@ -11,6 +12,14 @@ export interface TrustedKey {
   readonly label: string;
   /** The ASCII-armored public key, exactly as `gpg --armor --export` prints it. */
   readonly armoredPublicKey: string;
+}
+
+/** An AWS KMS key trusted to sign an app's releases, as stored in the app's configuration. */
+export interface TrustedKmsKey {
+  /** Who holds the key ("github-release"); named in messages and in the audit record. */
+  readonly label: string;
+  /** The key's ARN (`arn:aws:kms:<region>:<account>:key/<key id>`); aliases are refused. */
+  readonly keyArn: string;
 }
 
 /** Caps on what an archive may unpack to; each refusal names the entry that passed it. */
@@ -48,6 +57,38 @@ export interface OpenPgpSigner {
   readonly signedAt: string;
 }
 
+/** Who signed the artifact when an allow-listed AWS KMS key did. */
+export interface KmsSigner {
+  readonly type: 'kms';
+  /** The allow-listed key's ARN, which KMS Verify was asked with. */
+  readonly keyArn: string;
+  /** The allow-listed key's label from the app's configuration. */
+  readonly label: string;
+  /** A KMS signature carries no time: always null. */
+  readonly signedAt: null;
+}
+
+/** Who signed the artifact: an OpenPGP key or a KMS key trusted for the app. */
+export type Signer = OpenPgpSigner | KmsSigner;
+
+/** One KMS Verify question: was `signature` made over `digest` by the key `keyArn`? */
+export interface KmsVerifyRequest {
+  /** The app and key label, for the messages of errors the answer raises. */
+  readonly app: string;
+  readonly label: string;
+  readonly keyArn: string;
+  /** The artifact's raw 32-byte SHA-256 digest (MessageType DIGEST). */
+  readonly digest: Uint8Array;
+  /** DER-encoded ECDSA signature. */
+  readonly signature: Uint8Array;
+}
+
+/**
+ * Asks KMS whether a signature is valid: true or false for a verdict; it throws a Signet error
+ * when KMS gives none (AwsThrottled when a retry may help). `kmsVerifier` makes one.
+ */
+export type KmsVerifier = (request: KmsVerifyRequest) => Promise<boolean>;
+
 /** What the archive scan saw; `regularFiles` lets callers check that hook scripts exist. */
 export interface ArchiveSummary {
   readonly entries: number;
@@ -64,9 +105,16 @@ export interface VerifyArtifactInput {
   readonly artifact: AsyncIterable<Uint8Array>;
   /** The object's length (S3 ContentLength): reading fewer or more bytes is refused. */
   readonly expectedSize: number;
-  /** The detached signature object's bytes: binary (`.sig`) or ASCII-armored (`.asc`). */
+  /**
+   * The signature object's bytes: an OpenPGP signature, binary (`.sig`) or ASCII-armored
+   * (`.asc`), or a KMS signature document (`.kms.json`).
+   */
   readonly signature: Uint8Array;
+  /** Which kind the signature object is (`signatureFormatOf` its key). Default: 'openpgp'. */
+  readonly signatureFormat?: SignatureFormat;
   readonly trustedKeys: ParsedTrustedKeys;
+  /** Checks a KMS signature; required to accept one (without it a KMS signature is refused). */
+  readonly kmsVerifier?: KmsVerifier;
   /** Default: DEFAULT_ARCHIVE_LIMITS. */
   readonly limits?: ArchiveLimits;
 }
@@ -75,7 +123,7 @@ export interface VerifiedArtifact {
   /** Lower-case hex SHA-256 of every byte read. */
   readonly sha256: string;
   readonly size: number;
-  readonly signer: OpenPgpSigner;
+  readonly signer: Signer;
   readonly metadata: ReleaseMetadata;
   /** The raw text of `appspec.yml` at the archive root; another module parses it. */
   readonly appspecText: string;

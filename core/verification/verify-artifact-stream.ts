@@ -1,27 +1,25 @@
 import { createHash } from 'node:crypto';
-import type * as openpgp from 'openpgp';
 import { readAppSpecText } from './appspec-text.ts';
 import { ArchiveScan } from './archive-scan.ts';
 import { readExactly } from './artifact-reader.ts';
 import { APPSPEC_FILE, DEFAULT_ARCHIVE_LIMITS, RELEASE_METADATA_FILE } from './constants.ts';
-import { readDetachedSignature } from './openpgp-signature.ts';
+import { readPendingSignature } from './pending-signature.ts';
 import { parseReleaseMetadata } from './release-metadata.ts';
 import { SignatureDigests } from './signature-digests.ts';
-import { decideSignature, findTrustedPackets, needsDigest } from './signature-verdict.ts';
-import { trustedKeyEntries } from './trusted-keys.ts';
 import type { VerifiedArtifact, VerifyArtifactInput } from './types.ts';
 
 /**
  * Verifies an artifact in one streaming pass: each chunk is counted, hashed (SHA-256 for the
- * record, and whatever the signature's hash is), and inflated into the tar scanner. Memory
- * stays flat whatever the artifact's size: reading pauses while gunzip is behind, and nothing
- * keeps more than a chunk, a tar header and the two small root files.
+ * record, and whatever an OpenPGP signature's hash is), and inflated into the tar scanner.
+ * Memory stays flat whatever the artifact's size: reading pauses while gunzip is behind, and
+ * nothing keeps more than a chunk, a tar header and the two small root files. A KMS signature
+ * is checked after the pass by one KMS Verify call over the pass's SHA-256 digest.
  *
  * Throws, in this order of precedence: ArtifactReadIncomplete; then the signature's refusal
  * (SignatureMalformed, SignatureWeakHash, SignerNotTrusted, SignerRevoked, SignerExpired,
- * SignatureInvalid); then the archive's (ArtifactTooLarge, ArchiveInvalid, UnsafeArchiveEntry);
- * then ReleaseMetadataInvalid and AppSpecInvalid. Comparing the metadata with the S3 key is
- * the caller's job.
+ * SignatureInvalid, or AwsThrottled when KMS could not answer); then the archive's
+ * (ArtifactTooLarge, ArchiveInvalid, UnsafeArchiveEntry); then ReleaseMetadataInvalid and
+ * AppSpecInvalid. Comparing the metadata with the S3 key is the caller's job.
  *
  * @example
  * const verified = await verifyArtifactStream({
@@ -32,18 +30,9 @@ import type { VerifiedArtifact, VerifyArtifactInput } from './types.ts';
 export async function verifyArtifactStream(input: VerifyArtifactInput): Promise<VerifiedArtifact> {
   const { app } = input;
   const limits = input.limits ?? DEFAULT_ARCHIVE_LIMITS;
-  const trusted = trustedKeyEntries(input.trustedKeys);
-  // A malformed signature is remembered, not thrown: a failed read outranks it.
-  const signature = await readDetachedSignature(app, input.signature).then(
-    (packets) => ({ packets }),
-    (error: unknown) => ({ error, packets: [] as readonly openpgp.SignaturePacket[] }),
-  );
-  const trustedPackets = findTrustedPackets(signature.packets, trusted);
+  const signature = await readPendingSignature(input);
   const artifactHash = createHash('sha256');
-  const digests = new SignatureDigests(
-    trustedPackets.filter(needsDigest).map(({ packet }) => packet),
-    artifactHash,
-  );
+  const digests = new SignatureDigests(signature.digestPackets, artifactHash);
   const archive = new ArchiveScan(app, limits);
 
   let size: number;
@@ -60,22 +49,16 @@ export async function verifyArtifactStream(input: VerifyArtifactInput): Promise<
     throw error;
   }
   const signatureDigests = digests.finish();
-  const sha256 = artifactHash.digest('hex');
+  const digest = new Uint8Array(artifactHash.digest());
   const scan = await archive.finish();
 
   // The signature is the authority, so its verdict outranks the archive's: a tampered artifact
   // must read as SignatureInvalid, not as whatever its tampered bytes happen to look like, and
   // an archive fault is only worth reporting about bytes a trusted key vouched for.
-  if ('error' in signature) throw signature.error;
-  const signer = await decideSignature({
-    app,
-    packets: signature.packets,
-    trustedPackets,
-    trustedLabels: input.trustedKeys.labels,
-    digests: signatureDigests,
-  });
+  const signer = await signature.decide(digest, signatureDigests);
   if (scan.fault !== null) throw scan.fault;
   const metadata = parseReleaseMetadata(app, scan.rootFiles.get(RELEASE_METADATA_FILE));
   const appspecText = readAppSpecText(app, scan.rootFiles.get(APPSPEC_FILE));
+  const sha256 = Buffer.from(digest).toString('hex');
   return { sha256, size, signer, metadata, appspecText, archive: scan.summary };
 }

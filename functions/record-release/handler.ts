@@ -6,7 +6,7 @@ import {
   readReleaseRecord,
   writeReleaseRecord,
 } from '../../core/release-record.ts';
-import type { VerifiedRelease } from '../../core/verified-release.ts';
+import { signerIdentity, type VerifiedRelease } from '../../core/verified-release.ts';
 import { parameterPrefix, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
@@ -39,7 +39,7 @@ export function recordRelease(
       versionId: artifact.versionId,
       etag: artifact.etag,
       sha256: artifact.sha256,
-      signer: artifact.signer.fingerprint,
+      signer: signerIdentity(artifact.signer),
       signatureKey: artifact.signatureKey,
       signatureVersionId: artifact.signatureVersionId,
       deployedAt: (deps.now ?? (() => new Date()))().toISOString(),

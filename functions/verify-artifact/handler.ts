@@ -1,7 +1,8 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AppConfig } from '../../core/app-config.ts';
-import { loadAppConfig, loadTrustedKeys } from '../../core/app-config-store.ts';
+import { loadAppConfig, loadTrustedKeys, loadTrustedKmsKeys } from '../../core/app-config-store.ts';
 import { parseAppSpec } from '../../core/appspec.ts';
 import { bareEtag, fetchSignature, getPinned, headPinned } from '../../core/artifact-objects.ts';
 import type { DeploymentRequest } from '../../core/deployment-request.ts';
@@ -13,16 +14,19 @@ import {
   DigestReused,
   ReleaseMismatch,
 } from '../../core/errors.ts';
+import { signatureFormatOf } from '../../core/release-names.ts';
 import { refuseOutOfOrder } from '../../core/release-order.ts';
 import { type ReleaseRecord, readReleaseRecord } from '../../core/release-record.ts';
 import {
   DEFAULT_ARCHIVE_LIMITS,
+  kmsVerifier,
   parseTrustedKeys,
+  type Signer,
   type VerifiedArtifact,
   verifyArtifactStream,
 } from '../../core/verification/index.ts';
-import type { VerifiedRelease } from '../../core/verified-release.ts';
-import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
+import { signerIdentity, type VerifiedRelease } from '../../core/verified-release.ts';
+import { kmsClient, parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
 
 export interface VerifyArtifactEvent {
@@ -32,6 +36,8 @@ export interface VerifyArtifactEvent {
 export interface VerifyArtifactDeps {
   readonly s3: () => S3Client;
   readonly ssm: () => SSMClient;
+  /** Asked only to verify a KMS signature (`.kms.json`). */
+  readonly kms: () => KMSClient;
   readonly parameterPrefix: () => string;
 }
 
@@ -48,7 +54,11 @@ export function verifyArtifact(
     const prefix = deps.parameterPrefix();
     const s3 = deps.s3();
     const config = await loadAppConfig(deps.ssm(), prefix, app);
-    const trustedKeys = await parseTrustedKeys(app, await loadTrustedKeys(deps.ssm(), prefix, app));
+    const trustedKeys = await parseTrustedKeys(
+      app,
+      await loadTrustedKeys(deps.ssm(), prefix, app),
+      await loadTrustedKmsKeys(deps.ssm(), prefix, app),
+    );
     const record = await readReleaseRecord(deps.ssm(), prefix, app);
     refuseOutOfOrder(request, record);
 
@@ -71,7 +81,9 @@ export function verifyArtifact(
       artifact: object.Body as AsyncIterable<Uint8Array>,
       expectedSize: size,
       signature: signature.bytes,
+      signatureFormat: signatureFormatOf(signature.key),
       trustedKeys,
+      kmsVerifier: kmsVerifier(deps.kms),
       limits: archiveLimits(config),
     });
 
@@ -84,7 +96,8 @@ export function verifyArtifact(
       version: request.version,
       sha256: verified.sha256,
       size: verified.size,
-      signer: verified.signer.fingerprint,
+      signer: signerIdentity(verified.signer),
+      signerType: verified.signer.type,
       signerLabel: verified.signer.label,
       entries: verified.archive.entries,
     });
@@ -97,11 +110,16 @@ export function verifyArtifact(
       etag: bareEtag(head.ETag ?? ''),
       sha256: verified.sha256,
       size: verified.size,
-      signer: { ...verified.signer, userIds: [...verified.signer.userIds] },
+      signer: plainSigner(verified.signer),
       signatureKey: signature.key,
       signatureVersionId: signature.versionId,
     };
   };
+}
+
+/** The signer as a plain object, for the execution's state. */
+function plainSigner(signer: Signer): Signer {
+  return signer.type === 'kms' ? { ...signer } : { ...signer, userIds: [...signer.userIds] };
 }
 
 function describe(request: DeploymentRequest): string {
@@ -205,5 +223,5 @@ function refuseReusedDigest(
 
 export const handler = signetHandler(
   'verify-artifact',
-  verifyArtifact({ s3: s3Client, ssm: ssmClient, parameterPrefix }),
+  verifyArtifact({ s3: s3Client, ssm: ssmClient, kms: kmsClient, parameterPrefix }),
 );

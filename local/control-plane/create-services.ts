@@ -12,6 +12,7 @@ import {
 } from './eventbridge/event-bus.ts';
 import { eventBridgeService } from './eventbridge/eventbridge-service.ts';
 import type { ManagedFleet } from './fleet-port.ts';
+import { kmsService } from './kms/kms-service.ts';
 import type { JsonService, LocalService, QueryService } from './service-types.ts';
 import { AWS_RUN_SHELL_SCRIPT } from './ssm/aws-run-shell-script.ts';
 import { type CommandDocument, loadCommandDocument } from './ssm/command-document.ts';
@@ -23,7 +24,7 @@ import { createRunCommandEngine } from './ssm/run-command-engine.ts';
 import { ssmService } from './ssm/ssm-service.ts';
 
 export interface ControlPlaneServicesOptions {
-  /** Holds parameters.json, events.jsonl and command-output/. */
+  /** Holds parameters.json, events.jsonl, kms-keys.json and command-output/. */
   readonly stateDir: string;
   readonly fleet: ManagedFleet;
   /** Command documents to register, e.g. `{ name: 'SignetDeploy', file: 'documents/x.json' }`. */
@@ -51,7 +52,9 @@ export interface ControlPlaneServices {
   readonly ec2: QueryService;
   /** The AWSEvents service, and the in-process bus behind it. */
   readonly eventBridge: JsonService & LocalEventBus;
-  /** All three, for startControlPlane. */
+  /** KMS signing keys (TrentService), kept in `<stateDir>/kms-keys.json`. */
+  readonly kms: JsonService;
+  /** All four, for startControlPlane. */
   readonly services: readonly LocalService[];
   /** Stops Run Command's timers and kills the scripts it started. */
   close(): void;
@@ -107,5 +110,13 @@ export async function createControlPlaneServices(
     }),
     ...bus,
   };
-  return { ssm, ec2, eventBridge, services: [ssm, ec2, eventBridge], close: () => engine.close() };
+  const kms = await kmsService({ stateDir: options.stateDir, region, account });
+  return {
+    ssm,
+    ec2,
+    eventBridge,
+    kms,
+    services: [ssm, ec2, eventBridge, kms],
+    close: () => engine.close(),
+  };
 }

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AuditLog } from '../../core/audit-log.ts';
 import { executionArnFor, executionNameForObject } from '../../core/execution-name.ts';
 import { readReleaseRecord } from '../../core/release-record.ts';
@@ -10,6 +10,7 @@ import { gpgVersion, stopGpgAgent } from '../../release/gpg.ts';
 import { trustLocalSigningKey } from '../example-app.ts';
 import { startLocalStack } from '../stack/local-stack.ts';
 import type { LocalStack } from '../stack/options.ts';
+import { countCommandsSent } from './commands-sent.ts';
 import { releaseExample } from './demo-release.ts';
 import type { DemoProgress, DemoReport, ReleaseReport } from './demo-report.ts';
 import { probeInstance } from './instance-probe.ts';
@@ -84,7 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const releases: ReleaseReport[] = [];
     for (const scenario of SCENARIOS) {
       progress(`releasing ${APP} ${scenario.version}: ${scenario.scenario}`);
-      const commandsBefore = await countCommands(ssm);
+      const commandsBefore = await countCommandsSent(ssm);
       const releaseStarted = Date.now();
       const uploaded = await releaseExample({
         s3,
@@ -103,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       const durationMs = Date.now() - releaseStarted;
       const instances = await Promise.all(stack.instances.map(probeInstance));
       const record = await readReleaseRecord(ssm, '/signet', APP);
-      const commandsSent = (await countCommands(ssm)) - commandsBefore;
+      const commandsSent = (await countCommandsSent(ssm)) - commandsBefore;
 
       const problems: string[] = [];
       if (execution.status !== scenario.expected.outcome) {
@@ -197,17 +198,4 @@ async function waitForDeployment(stack: LocalStack, name: string) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return stack.stepFunctions.waitFor(executionArn);
-}
-
-async function countCommands(ssm: SSMClient): Promise<number> {
-  let count = 0;
-  let nextToken: string | undefined;
-  do {
-    const page = await ssm.send(
-      new ListCommandsCommand({ MaxResults: 50, ...(nextToken ? { NextToken: nextToken } : {}) }),
-    );
-    count += page.Commands?.length ?? 0;
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
-  return count;
 }

@@ -84,7 +84,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const context: S3Context = {
     store,
     uploads,
-    events: createEventEmitter(options.onEvent, options.onEventError),
+    events: createEventEmitter(options.onEvent, options.onEventError, (bucket) =>
+      store.sendsEvents(bucket),
+    ),
     region: options.region ?? DEFAULT_REGION,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     endpoint: () => endpoint,

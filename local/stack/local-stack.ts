@@ -8,7 +8,7 @@ import { createControlPlaneServices, startControlPlane } from '../control-plane/
 import { createLocalFleet, type LocalFleet, localInstanceId } from '../instances/index.ts';
 import { startLocalS3 } from '../s3/server.ts';
 import { loadDefinition, localSubstitutions } from '../stepfunctions/definition.ts';
-import { LOCAL_ACCOUNT_ID } from '../stepfunctions/local-lambda.ts';
+import { LOCAL_ACCOUNT_ID, localFunctionArn } from '../stepfunctions/local-lambda.ts';
 import { LocalStepFunctions } from '../stepfunctions/step-functions-service.ts';
 import { freePort } from './free-port.ts';
 import { startLocalDynamoDb } from './local-dynamodb.ts';
@@ -148,6 +148,7 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
     services.eventBridge.addRule({
       name: 'signet-release-uploaded',
       pattern: releaseUploadedPattern(options.bucket),
+      targetArn: localFunctionArn('start-deployment', options.region),
       target: async (event) => {
         await lambdas.startDeployment(event);
       },
@@ -212,6 +213,7 @@ function stackEnvironment(
     AWS_ENDPOINT_URL_EC2: endpoints.controlPlane,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.controlPlane,
     AWS_ENDPOINT_URL_SFN: endpoints.controlPlane,
+    AWS_ENDPOINT_URL_KMS: endpoints.controlPlane,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     [SettingNames.artifactBucket]: options.bucket,
     [SettingNames.stateTable]: options.stateTable,
@@ -220,6 +222,7 @@ function stackEnvironment(
     [SettingNames.stateMachineArn]: endpoints.stateMachineArn,
     [SettingNames.commandOutputBucket]: options.bucket,
     [SettingNames.commandOutputPrefix]: 'command-output/',
+    [SettingNames.releaseRuleName]: 'signet-release-uploaded',
   };
 }
 

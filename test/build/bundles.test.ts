@@ -50,5 +50,6 @@ describe('Lambda bundles', () => {
     expect(byId['emit-event']).toEqual(['eventbridge']);
     expect(byId['check-command']).toEqual(['ssm']);
     expect(byId['start-deployment']).toEqual(['sfn']);
+    expect(byId['verify-artifact']).toEqual(['kms', 's3', 'ssm']);
   });
 });

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.ts';
-
-async function signet(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env,
-    interrupted: new Promise(() => undefined),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runSignet } from '../helpers/run-signet.ts';
 
 // The README's exit code table, held against the CLI: scripts tell a failed deployment (1) from
 // a command line used wrongly (2) and from a machine that is not set up (3).
@@ -37,19 +25,43 @@ describe('signet exit codes', () => {
     ['audit without verify', ['audit', 'check', 'web'], 2],
     ['local without a subcommand', ['local'], 2],
     ['a --limit that is not a number', ['history', 'web', '--limit', 'ten'], 2],
+    ['doctor with an app name with capitals', ['doctor', 'Web'], 2],
+    ['doctor with an unknown option', ['doctor', '--bogus'], 2],
+    ['doctor’s help', ['doctor', '--help'], 0],
   ])('answers %s with %i', async (_label, argv, code) => {
-    const result = await signet(argv);
+    const result = await runSignet(argv);
     expect(result.code, result.err).toBe(code);
   });
 
   it('answers a missing setting with 3, naming it and where to get it', async () => {
-    const result = await signet(['status', 'web']);
+    const result = await runSignet(['status', 'web']);
     expect(result.code).toBe(3);
     expect(result.err).toContain('SIGNET_STATE_TABLE');
     expect(result.err).toContain('signet local up');
   });
 
+  it.each([
+    ['no setting at all', {}, 'SIGNET_ARTIFACT_BUCKET'],
+    [
+      'every setting but the release rule',
+      {
+        SIGNET_ARTIFACT_BUCKET: 'artifacts',
+        SIGNET_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:s',
+        SIGNET_STATE_TABLE: 'signet-state',
+      },
+      'SIGNET_RELEASE_RULE_NAME',
+    ],
+  ])(
+    'answers doctor with %s with 3 before calling AWS, naming the setting',
+    async (_l, env, name) => {
+      const result = await runSignet(['doctor'], env);
+      expect(result.code).toBe(3);
+      expect(result.err).toContain(name);
+      expect(result.out).toBe('');
+    },
+  );
+
   it('checks the command line before the environment', async () => {
-    expect((await signet(['status', 'Web'])).code).toBe(2);
+    expect((await runSignet(['status', 'Web'])).code).toBe(2);
   });
 });

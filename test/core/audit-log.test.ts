@@ -23,6 +23,7 @@ function record(
       sha256: 'a'.repeat(64),
       size: 10,
       signer: 'F'.repeat(40),
+      signerType: 'openpgp',
       signerLabel: 'ci',
     },
     fromVersion: null,

@@ -40,6 +40,7 @@ const plan = {
   excluded: [],
   rollbackTarget: previous,
 };
+const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0d5e7bbe-8a3c-4f4e-9a26-0ad1d5c3e0a1';
 const lambdaCause = (message: string) =>
   JSON.stringify({ errorType: 'X', errorMessage: message, trace: [] });
 
@@ -163,6 +164,53 @@ describe('auditRecordFor', () => {
       instances: [],
     });
     expect(Object.values(record).every((value) => value !== undefined)).toBe(true);
+  });
+
+  it.each([
+    {
+      label: 'an OpenPGP key by its fingerprint',
+      signer: {
+        type: 'openpgp' as const,
+        label: 'ci',
+        fingerprint: 'A'.repeat(40),
+        keyId: 'A'.repeat(16),
+        userIds: ['CI <ci@example.test>'],
+        signedAt: '2026-12-04T09:00:00.000Z',
+      },
+      expected: { signer: 'A'.repeat(40), signerType: 'openpgp', signerLabel: 'ci' },
+    },
+    {
+      label: 'a KMS key by its ARN',
+      signer: { type: 'kms' as const, keyArn: KMS_KEY_ARN, label: 'release', signedAt: null },
+      expected: { signer: KMS_KEY_ARN, signerType: 'kms', signerLabel: 'release' },
+    },
+  ])('names the signer of the verified release: $label', ({ signer, expected }) => {
+    // Prepare
+    const artifact = {
+      app: 'web',
+      version: '1.2.0',
+      bucket: 'artifacts',
+      key: request.key,
+      versionId: 'v3',
+      etag: 'e3',
+      sha256: 'c'.repeat(64),
+      size: 10,
+      signer,
+      signatureKey: `${request.key}.sig`,
+      signatureVersionId: null,
+    };
+    const state: DeploymentState = { request, artifact, failure: { Error: 'NoTargets' } };
+
+    // Act
+    const record = auditRecordFor(
+      state,
+      decideOutcome(state),
+      { id: 'x', startedAt: null },
+      new Date(0),
+    );
+
+    // Assess
+    expect(record.artifact).toMatchObject(expected);
   });
 
   it('marks the failed phase among the checks', () => {

@@ -7,7 +7,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.ts';
 import { DeploymentLock } from '../../core/deployment-lock.ts';
 import { probeInstance } from '../../local/demo/instance-probe.ts';
 import { EXAMPLE_APP_DIR, trustLocalSigningKey } from '../../local/example-app.ts';
@@ -16,21 +15,9 @@ import type { LocalStack } from '../../local/stack/options.ts';
 import { signDetached, stopGpgAgent } from '../../release/gpg.ts';
 import { packageRelease } from '../../release/package-release.ts';
 import { awaitExecution, forKey } from '../helpers/await-execution.ts';
+import { runSignet } from '../helpers/run-signet.ts';
 
 const run = promisify(execFile);
-
-/** Runs `signet` in process, as a person would from a shell with the stack's exports. */
-async function signet(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: process.env,
-    interrupted: new Promise(() => undefined),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function awsCliAvailable(): Promise<boolean> {
   const found = await run('aws', ['--version']).then(
@@ -72,7 +59,7 @@ describe('the local stack, used by hand', () => {
   });
 
   it('deploys a release made by `signet release --wait`', async () => {
-    const result = await signet(
+    const result = await runSignet([
       'release',
       EXAMPLE_APP_DIR,
       '--app',
@@ -82,7 +69,7 @@ describe('the local stack, used by hand', () => {
       '--gnupghome',
       gnupgHome,
       '--wait',
-    );
+    ]);
     expect(result.err).toBe('');
     expect(result.out).toContain('released web 1.0.0');
     expect(result.out).toMatch(/web-1_0_0-[0-9a-f]{16}: SUCCEEDED/);
@@ -123,13 +110,13 @@ describe('the local stack, used by hand', () => {
   });
 
   it('shows status and history, and redeploys and rolls back on request', async () => {
-    const before = await signet('status', 'web');
+    const before = await runSignet(['status', 'web']);
     expect(before.code).toBe(0);
     expect(before.out).toMatch(/current\s+1\.1\.0/);
 
     // A refused re-release of 1.0.0 replaces its signature object with one over other bytes;
     // the redeploy must still verify the recorded bytes with the recorded signature.
-    const again = await signet(
+    const again = await runSignet([
       'release',
       EXAMPLE_APP_DIR,
       '--app',
@@ -139,28 +126,30 @@ describe('the local stack, used by hand', () => {
       '--gnupghome',
       gnupgHome,
       '--wait',
-    );
+    ]);
     expect(again.out).toContain('VersionNotNewer');
     expect(again.code).toBe(1);
 
-    const redeploy = await signet('redeploy', 'web', '1.0.0');
+    const redeploy = await runSignet(['redeploy', 'web', '1.0.0']);
     expect(redeploy.out).toContain('SUCCEEDED');
     expect(redeploy.code).toBe(0);
     expect((await probeInstance(stack.instances[0] ?? fail())).version).toBe('1.0.0');
 
-    const rollback = await signet('rollback', 'web');
+    const rollback = await runSignet(['rollback', 'web']);
     expect(rollback.out).toContain('SUCCEEDED');
     expect((await probeInstance(stack.instances[1] ?? fail())).version).toBe('1.1.0');
 
-    const history = await signet('history', 'web', '--json');
+    const history = await runSignet(['history', 'web', '--json']);
     const entries = JSON.parse(history.out) as { record: { intent: string; outcome: string } }[];
     expect(entries.map((e) => `${e.record.intent} ${e.record.outcome}`)).toEqual(
       expect.arrayContaining(['redeploy Succeeded', 'rollback Succeeded', 'release Succeeded']),
     );
-    const refused = await signet('redeploy', 'web', '9.9.9');
+    const refused = await runSignet(['redeploy', 'web', '9.9.9']);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('InputInvalid');
-    const latest = JSON.parse((await signet('history', 'web', '--limit', '1', '--json')).out) as {
+    const latest = JSON.parse(
+      (await runSignet(['history', 'web', '--limit', '1', '--json'])).out,
+    ) as {
       record: { intent: string; outcome: string; artifact: { version: string } };
     }[];
     expect(latest[0]?.record).toMatchObject({
@@ -168,7 +157,7 @@ describe('the local stack, used by hand', () => {
       outcome: 'Refused',
       artifact: { version: '9.9.9' },
     });
-    expect((await signet('audit', 'verify', 'web')).code).toBe(0);
+    expect((await runSignet(['audit', 'verify', 'web'])).code).toBe(0);
   });
 
   it('deploys a genuine release while an unsigned upload still waits for its signature', async () => {
@@ -183,7 +172,7 @@ describe('the local stack, used by hand', () => {
     );
 
     // Act
-    const genuine = await signet(
+    const genuine = await runSignet([
       'release',
       EXAMPLE_APP_DIR,
       '--app',
@@ -193,7 +182,7 @@ describe('the local stack, used by hand', () => {
       '--gnupghome',
       gnupgHome,
       '--wait',
-    );
+    ]);
 
     // Assess: the junk is still being verified (it holds no lock), the release went through.
     expect(genuine.out).toContain('SUCCEEDED');
@@ -236,12 +225,12 @@ describe('the local stack, used by hand', () => {
   });
 
   it('answers a wrong command line with exit code 2 and missing settings with 3', async () => {
-    expect((await signet('deploy', 'web')).code).toBe(2);
-    expect((await signet('status')).code).toBe(2);
+    expect((await runSignet(['deploy', 'web'])).code).toBe(2);
+    expect((await runSignet(['status'])).code).toBe(2);
     const saved = process.env['SIGNET_STATE_MACHINE_ARN'];
     delete process.env['SIGNET_STATE_MACHINE_ARN'];
     try {
-      const result = await signet('rollback', 'web');
+      const result = await runSignet(['rollback', 'web']);
       expect(result.code).toBe(3);
       expect(result.err).toContain('SIGNET_STATE_MACHINE_ARN');
     } finally {

@@ -41,6 +41,7 @@ const ARTIFACT_KEYS = [
   'sha256',
   'signer',
   'signerLabel',
+  'signerType',
   'size',
   'version',
   'versionId',

@@ -6,6 +6,8 @@ import { recordRelease } from '../../functions/record-release/handler.ts';
 import { stubAppParameters } from '../helpers/app-parameters.ts';
 import { testTools } from '../helpers/handler-tools.ts';
 
+const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0d5e7bbe-8a3c-4f4e-9a26-0ad1d5c3e0a1';
+
 const artifact = (version: string): VerifiedRelease => ({
   app: 'web',
   version,
@@ -65,6 +67,35 @@ describe('record-release', () => {
       current: { version: '1.1.0', execution: 'arn:two' },
       previous: { version: '1.0.0' },
     });
+  });
+
+  it.each([
+    {
+      label: 'an OpenPGP signer by its fingerprint',
+      signer: artifact('1.0.0').signer,
+      named: 'F'.repeat(40),
+      signatureKey: 'releases/web/web-1.0.0.tar.gz.sig',
+    },
+    {
+      label: 'a KMS signer by its key ARN',
+      signer: { type: 'kms' as const, keyArn: KMS_KEY_ARN, label: 'release', signedAt: null },
+      named: KMS_KEY_ARN,
+      signatureKey: 'releases/web/web-1.0.0.tar.gz.kms.json',
+    },
+  ])('records $label, with the signature object it was verified with', async (c) => {
+    // Prepare
+    stubAppParameters(ssm, {});
+    ssm.on(PutParameterCommand).resolves({ Version: 1 });
+    const verified = { ...artifact('1.0.0'), signer: c.signer, signatureKey: c.signatureKey };
+
+    // Act
+    const record = await handler(
+      { app: 'web', artifact: verified, execution: 'arn:one' },
+      testTools(),
+    );
+
+    // Assess
+    expect(record.current).toMatchObject({ signer: c.named, signatureKey: c.signatureKey });
   });
 
   it('fails loudly, naming what was deployed, when the record cannot be written', async () => {

@@ -52,7 +52,7 @@ describe('verify-artifact refusals', () => {
         given: () => h.givenApp({ config: { artifact: { maxBytes: h.web.bytes.length - 1 } } }),
       },
       {
-        label: 'an artifact with neither .sig nor .asc next to it',
+        label: 'an artifact with no .sig, .asc or .kms.json next to it',
         error: 'SignatureMissing',
         given: () => h.bucket.objects.delete(`${KEY}.sig`),
       },
@@ -92,7 +92,7 @@ describe('verify-artifact refusals', () => {
       expect(h.getKeys()).not.toContain(KEY);
     });
 
-    it('looks for both signature objects before refusing with SignatureMissing', async () => {
+    it('looks for all three signature objects before refusing with SignatureMissing', async () => {
       // Prepare
       h.bucket.objects.delete(`${KEY}.sig`);
 
@@ -101,7 +101,7 @@ describe('verify-artifact refusals', () => {
 
       // Assess
       await expect(result).rejects.toMatchObject({ name: 'SignatureMissing', retryable: true });
-      expect(h.getKeys()).toEqual([`${KEY}.sig`, `${KEY}.asc`]);
+      expect(h.getKeys()).toEqual([`${KEY}.sig`, `${KEY}.asc`, `${KEY}.kms.json`]);
     });
 
     it('names the object, not a short read, when S3 gives no length', async () => {

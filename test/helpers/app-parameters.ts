@@ -16,7 +16,10 @@ export function stubAppParameters(
   values: {
     readonly config?: unknown;
     readonly record?: ReleaseRecord;
+    /** OpenPGP keys by label, under `trusted-keys/`. */
     readonly keys?: Readonly<Record<string, string>>;
+    /** KMS key ARNs by label, under `trusted-kms-keys/`. */
+    readonly kmsKeys?: Readonly<Record<string, string>>;
   },
 ): void {
   ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
@@ -30,10 +33,13 @@ export function stubAppParameters(
     missing.name = 'ParameterNotFound';
     throw missing;
   });
-  ssm.on(GetParametersByPathCommand).callsFake((input: { Path: string }) => ({
-    Parameters: Object.entries(values.keys ?? {}).map(([label, value]) => ({
-      Name: `${input.Path}/${label}`,
-      Value: value,
-    })),
-  }));
+  ssm.on(GetParametersByPathCommand).callsFake((input: { Path: string }) => {
+    const byLabel = input.Path.endsWith('/trusted-kms-keys') ? values.kmsKeys : values.keys;
+    return {
+      Parameters: Object.entries(byLabel ?? {}).map(([label, value]) => ({
+        Name: `${input.Path}/${label}`,
+        Value: value,
+      })),
+    };
+  });
 }

@@ -10,10 +10,12 @@ import type { DeploymentRequest } from '../../core/deployment-request.ts';
 import { artifactKey } from '../../core/release-names.ts';
 import type { DeployedRelease, ReleaseRecord } from '../../core/release-record.ts';
 import { verifyArtifact } from '../../functions/verify-artifact/handler.ts';
+import { kmsSignatureDocument } from '../../release/kms-sign.ts';
 import { packageRelease } from '../../release/package-release.ts';
 import { stubAppParameters } from './app-parameters.ts';
 import { FakeBucket, type StoredObject } from './fake-bucket.ts';
 import { GpgHome, type GpgKey } from './gpg.ts';
+import { type LocalKms, startLocalKms } from './local-kms.ts';
 
 const EXAMPLE_APP = join(import.meta.dirname, '../../examples/web');
 export const BUCKET = 'artifacts';
@@ -75,7 +77,9 @@ export function request(overrides: Partial<DeploymentRequest> = {}): DeploymentR
 /**
  * The verify-artifact handler with S3 and SSM mocked: real releases packaged from examples/web
  * and signed by gpg, a fake bucket holding web 1.4.0 and its `.sig`, and app web configured to
- * trust the `ci` key. Registers its own vitest hooks; call it once inside a describe.
+ * trust the `ci` key. KMS is the local control plane's, with a real KMSClient: two signing
+ * keys, `kmsReleaseKey` and `kmsStrangerKey`, neither trusted until givenApp says so.
+ * Registers its own vitest hooks; call it once inside a describe.
  */
 export class VerifyArtifactHarness {
   readonly s3 = mockClient(S3Client);
@@ -83,8 +87,12 @@ export class VerifyArtifactHarness {
   readonly verify = verifyArtifact({
     s3: () => new S3Client({ region: 'us-east-1' }),
     ssm: () => new SSMClient({ region: 'us-east-1' }),
+    kms: () => this.kms.client,
     parameterPrefix: () => '/signet',
   });
+  kms!: LocalKms;
+  kmsReleaseKey!: string;
+  kmsStrangerKey!: string;
   bucket!: FakeBucket;
   ci!: GpgKey;
   ciPublicKey!: string;
@@ -120,8 +128,29 @@ export class VerifyArtifactHarness {
     this.bucket.put(`${key}.sig`, { bytes: release.sig, versionId: 'sig-1', etag: 'sig-etag' });
   }
 
+  /** Stores the artifact at `key` with a `.kms.json` next to it (and no OpenPGP signature). */
+  uploadWithKmsSignature(key: string, release: Signed, document: Uint8Array): void {
+    this.upload(key, release);
+    this.bucket.objects.delete(`${key}.sig`);
+    this.bucket.put(`${key}.kms.json`, { bytes: document, versionId: 'kms-1', etag: 'kms-etag' });
+  }
+
+  /** A `.kms.json` document: KMS's signature of the release's digest by `keyArn`. */
+  async kmsSigned(release: Signed, keyArn = this.kmsReleaseKey): Promise<Uint8Array> {
+    const text = await kmsSignatureDocument(this.kms.client, {
+      keyId: keyArn,
+      sha256: release.sha256,
+    });
+    return new TextEncoder().encode(text);
+  }
+
   /** App web's parameters: an empty config and the ci key unless told otherwise. */
-  givenApp(values: { config?: unknown; keys?: Record<string, string>; record?: ReleaseRecord }) {
+  givenApp(values: {
+    config?: unknown;
+    keys?: Record<string, string>;
+    kmsKeys?: Record<string, string>;
+    record?: ReleaseRecord;
+  }) {
     this.ssm.reset();
     stubAppParameters(this.ssm, { config: {}, keys: { ci: this.ciPublicKey }, ...values });
   }
@@ -142,6 +171,9 @@ export class VerifyArtifactHarness {
 
   async #build(): Promise<void> {
     this.#work = await mkdtemp(join(tmpdir(), 'signet-verify-handler-'));
+    this.kms = await startLocalKms();
+    this.kmsReleaseKey = await this.kms.createSigningKey('release');
+    this.kmsStrangerKey = await this.kms.createSigningKey('stranger');
     const gpg = await GpgHome.create();
     this.#gpg = gpg;
     this.ci = await gpg.generateKey({ userId: 'CI <ci@example.test>', algorithm: 'ed25519' });
@@ -182,6 +214,7 @@ export class VerifyArtifactHarness {
 
   async #dispose(): Promise<void> {
     await this.#gpg?.dispose();
+    await this.kms?.close();
     await rm(this.#work, { recursive: true, force: true });
   }
 }

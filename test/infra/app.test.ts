@@ -28,7 +28,7 @@ describe('loadSignetConfig', () => {
     const config = await loadSignetConfig(DEFAULT_CONFIG_FILE);
     expect(config.stackName).toBe('Signet');
     expect(config.deployer.apps.map((app) => app.name)).toEqual(['web']);
-    expect(config.deployer.apps[0]?.trustedKeys['example']).toBe(EXAMPLE_KEY);
+    expect(config.deployer.apps[0]?.trustedKeys?.['example']).toBe(EXAMPLE_KEY);
   });
 
   it.each([

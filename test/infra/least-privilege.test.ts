@@ -258,9 +258,11 @@ describe('named resources', () => {
       [
         'web/trusted-keys',
         'web/trusted-keys/release',
+        'web/trusted-kms-keys',
         'api/trusted-keys',
         'api/trusted-keys/ci',
         'api/trusted-keys/backup',
+        'api/trusted-kms-keys',
       ],
     ],
     [

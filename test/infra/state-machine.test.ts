@@ -129,6 +129,8 @@ describe('Lambdas', () => {
     const bucket = logicalIdAt(synth.stack, '/ArtifactBucket/Artifacts/Resource');
     const table = logicalIdAt(synth.stack, '/StateTable/Table/Resource');
     const document = logicalIdAt(synth.stack, '/RunCommandDocument/Document');
+    const rule = logicalIdAt(synth.stack, '/ReleaseTrigger/Rule/Resource');
+    const ruleName = propertiesOf(synth.template, 'AWS::Events::Rule', rule)['Name'];
     const expected = {
       [SettingNames.artifactBucket]: { Ref: bucket },
       [SettingNames.parameterPrefix]: '/signet',
@@ -153,6 +155,7 @@ describe('Lambdas', () => {
       [SettingNames.commandOutputPrefix]: 'command-output/',
       [SettingNames.lockLeaseSeconds]: '7500',
       [SettingNames.artifactUrlSeconds]: '900',
+      [SettingNames.releaseRuleName]: ruleName,
     };
     expect(Object.keys(expected).sort()).toEqual(Object.values(SettingNames).sort());
     for (const spec of LAMBDA_FUNCTIONS) expect(functionEnvironment(spec.id)).toEqual(expected);

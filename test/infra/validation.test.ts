@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigInvalid } from '../../core/errors.ts';
@@ -19,6 +18,7 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const web = { name: 'web', trustedKeys: { release: EXAMPLE_KEY } };
+const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0d5e7bbe-8a3c-4f4e-9a26-0ad1d5c3e0a1';
 
 /** WHEN a deployer is built in stack Prod at path Prod/Deploy/Signet. */
 function build(
@@ -33,6 +33,19 @@ function build(
 describe('SignetDeployer validation', () => {
   it('accepts the minimal props', () => {
     expect(() => build({})).not.toThrow();
+  });
+
+  it.each<[string, Partial<SignetDeployerProps>]>([
+    [
+      'an app trusting KMS key ARNs only',
+      { apps: [{ name: 'web', trustedKmsKeys: { ci: KMS_KEY_ARN } }] },
+    ],
+    [
+      "an app trusting the deployer's KMS signing key only",
+      { apps: [{ name: 'web' }], kmsSigningKey: { githubRepository: 'acme/web' } },
+    ],
+  ])('accepts %s', (_label, props) => {
+    expect(() => build(props)).not.toThrow();
   });
 
   it.each<
@@ -103,9 +116,61 @@ describe('SignetDeployer validation', () => {
       /index\.mjs is missing: run `npm run build`/,
     ],
     [
-      'a KMS signing key, not wired yet',
-      (stack) => ({ kmsSigningKey: new kms.Key(stack, 'Signer') }),
-      /kmsSigningKey is not supported yet/,
+      'a GitHub repository that is not owner/name',
+      { kmsSigningKey: { githubRepository: 'web' } },
+      /kmsSigningKey.githubRepository "web" must be owner\/name/,
+    ],
+    [
+      'a GitHub ref with a wildcard',
+      { kmsSigningKey: { githubRepository: 'acme/web', githubRef: 'refs/heads/*' } },
+      /kmsSigningKey.githubRef "refs\/heads\/\*" must be a full ref/,
+    ],
+    [
+      'a branch name instead of a full ref',
+      { kmsSigningKey: { githubRepository: 'acme/web', githubRef: 'main' } },
+      /kmsSigningKey.githubRef "main" must be a full ref/,
+    ],
+    [
+      'a signing key for an app that is not configured',
+      { kmsSigningKey: { githubRepository: 'acme/web', apps: ['api'] } },
+      /kmsSigningKey.apps must name configured apps \(unknown: api\)/,
+    ],
+    [
+      'an existing signing key named by its alias',
+      {
+        kmsSigningKey: {
+          githubRepository: 'acme/web',
+          existingKeyArn: 'arn:aws:kms:us-east-1:123456789012:alias/release',
+        },
+      },
+      /kmsSigningKey.existingKeyArn .* is not a KMS key ARN/,
+    ],
+    [
+      'an OIDC provider of another issuer',
+      {
+        kmsSigningKey: {
+          githubRepository: 'acme/web',
+          githubOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com',
+        },
+      },
+      /githubOidcProviderArn .* is not the ARN of GitHub's OIDC provider/,
+    ],
+    [
+      'a trusted KMS key that is an alias',
+      {
+        apps: [{ ...web, trustedKmsKeys: { ci: 'arn:aws:kms:us-east-1:123456789012:alias/ci' } }],
+      },
+      /trusted KMS key "ci" of app web is not a KMS key ARN/,
+    ],
+    [
+      'a label shared by an OpenPGP key and a KMS key',
+      { apps: [{ ...web, trustedKmsKeys: { release: KMS_KEY_ARN } }] },
+      /app web uses the trusted key label "release" twice/,
+    ],
+    [
+      "a signing key label the app's own key has",
+      { kmsSigningKey: { githubRepository: 'acme/web', label: 'release' } },
+      /app web uses the trusted key label "release" twice/,
     ],
   ])('refuses %s, naming the construct path', (_label, props, message) => {
     let thrown: unknown;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { serialWriter } from '../atomic-file.ts';
-import { compileEventPattern } from '../event-pattern.ts';
+import { RuleRegistry, type RuleState, type RuleView } from './rule-registry.ts';
 
 /** An event as EventBridge delivers it to targets (the EventBridge event structure). */
 export interface EventBridgeEvent {
@@ -35,13 +35,24 @@ export interface EventRule {
   readonly target: (event: EventBridgeEvent) => Promise<void>;
   /** Default `default`. */
   readonly eventBusName?: string;
+  /** What ListTargetsByRule reports as the target (e.g. the local function's ARN). */
+  readonly targetArn?: string;
+  /** Shown by ListRules and DescribeRule. */
+  readonly description?: string;
 }
 
 export interface LocalEventBus {
   /** Records an event in events.jsonl, then hands it to every matching rule's target. */
   publish(input: PublishInput): Promise<EventBridgeEvent>;
-  /** Adds a rule; throws InvalidEventPatternException for a bad pattern. Returns its removal. */
+  /**
+   * Adds a rule, ENABLED, replacing one of the same name on its bus; throws
+   * InvalidEventPatternException for a bad pattern. Returns its removal.
+   */
   addRule(rule: EventRule): () => void;
+  /** The rules on a bus (default `default`), sorted by name. */
+  rules(eventBusName?: string): RuleView[];
+  /** Enables or disables a rule; false when the bus has no rule of that name. */
+  setRuleState(name: string, state: RuleState, eventBusName?: string): boolean;
   /** Resolves when every target started so far has finished. */
   idle(): Promise<void>;
 }
@@ -61,7 +72,7 @@ export interface EventBusOptions {
  */
 export function createEventBus(options: EventBusOptions): LocalEventBus {
   const file = join(options.stateDir, 'events.jsonl');
-  const rules = new Map<symbol, { rule: EventRule; matches: (event: unknown) => boolean }>();
+  const rules = new RuleRegistry(options.region, options.account);
   const deliveries = new Set<Promise<void>>();
   const queueAppend = serialWriter();
 
@@ -83,8 +94,7 @@ export function createEventBus(options: EventBusOptions): LocalEventBus {
         await appendFile(file, `${JSON.stringify(event)}\n`);
       });
       const bus = input.eventBusName ?? 'default';
-      for (const { rule, matches } of rules.values()) {
-        if ((rule.eventBusName ?? 'default') !== bus || !matches(event)) continue;
+      for (const rule of rules.matching(bus, event)) {
         const delivery = Promise.resolve()
           .then(() => rule.target(event))
           .catch((error: unknown) => options.onDeliveryFailure?.(rule.name, event, error))
@@ -93,13 +103,10 @@ export function createEventBus(options: EventBusOptions): LocalEventBus {
       }
       return event;
     },
-    addRule(rule) {
-      const key = Symbol(rule.name);
-      rules.set(key, { rule, matches: compileEventPattern(rule.pattern) });
-      return () => {
-        rules.delete(key);
-      };
-    },
+    addRule: (rule) => rules.add(rule),
+    rules: (eventBusName = 'default') => rules.list(eventBusName),
+    setRuleState: (name, state, eventBusName = 'default') =>
+      rules.setState(eventBusName, name, state),
     async idle() {
       while (deliveries.size > 0) await Promise.allSettled([...deliveries]);
     },

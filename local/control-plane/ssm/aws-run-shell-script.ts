@@ -19,6 +19,11 @@ export const AWS_RUN_SHELL_SCRIPT: CommandDocument = {
         '([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)',
     },
   },
+  description: {
+    schemaVersion: '1.2',
+    owner: 'Amazon',
+    text: 'Run a shell script or specify the commands to run.',
+  },
   step: {
     pluginName: 'aws:runShellScript',
     stepPath: ['awsrunShellScript', '0.awsrunShellScript'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { ConfigInvalid } from '../../../core/errors.ts';
@@ -15,6 +16,7 @@ export interface DocumentParameter {
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly interpolationType?: 'ENV_VAR';
+  readonly description?: string;
 }
 
 /** The one aws:runShellScript step a document runs. */
@@ -31,6 +33,21 @@ export interface CommandDocument {
   readonly name: string;
   readonly parameters: Readonly<Record<string, DocumentParameter>>;
   readonly step: RunShellScriptStep;
+  /** What DescribeDocument shows; absent on built-in documents where noted there. */
+  readonly description?: DocumentDescription;
+}
+
+/** A document's metadata as DescribeDocument reports it. */
+export interface DocumentDescription {
+  /** `2.2` for the documents Signet registers, `1.2` for AWS-RunShellScript. */
+  readonly schemaVersion: string;
+  /** The account that owns it, or `Amazon` for AWS-owned documents. */
+  readonly owner?: string;
+  /** The document's own `description`. */
+  readonly text?: string;
+  /** SHA-256 (hex) of the content as registered. */
+  readonly sha256?: string;
+  readonly createdDate?: Date;
 }
 
 const PARAMETER_TYPES = new Set(['String', 'StringList', 'Integer', 'Boolean']);
@@ -40,13 +57,25 @@ const PARAMETER_TYPES = new Set(['String', 'StringList', 'Integer', 'Boolean']);
  * aws:runShellScript step: the only shape Signet's documents take.
  */
 export async function loadCommandDocument(name: string, file: string): Promise<CommandDocument> {
+  let text: string;
   let content: unknown;
   try {
-    content = parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
+    content = parse(text);
   } catch (error) {
     throw new ConfigInvalid(`Command document ${name} (${file}) cannot be read`, { cause: error });
   }
-  return parseCommandDocument(name, content, file);
+  const document = parseCommandDocument(name, content, file);
+  const summary = isRecord(content) ? content['description'] : undefined;
+  return {
+    ...document,
+    description: {
+      schemaVersion: '2.2',
+      sha256: createHash('sha256').update(text).digest('hex'),
+      createdDate: new Date(),
+      ...(typeof summary === 'string' ? { text: summary } : {}),
+    },
+  };
 }
 
 export function parseCommandDocument(

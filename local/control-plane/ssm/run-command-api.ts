@@ -13,6 +13,7 @@ import { AwsServiceError, type JsonObject, type JsonOperation } from '../service
 import { passesFilters, readFilters } from './command-filters.ts';
 import type { CommandRecord, InvocationRecord } from './command-records.ts';
 import type { Target } from './command-targets.ts';
+import { documentOperations } from './document-api.ts';
 import { statusOf } from './invocation-status.ts';
 import type { RunCommandEngine } from './run-command-engine.ts';
 import { commandInvocationShape, commandShape, invocationShape } from './run-command-shapes.ts';
@@ -21,11 +22,13 @@ const COMMAND_ID_LENGTH = 36;
 const INSTANCE_ID = /^(i-(\w{8}|\w{17}))$|^(mi-\w{17})$/;
 const invalidNextToken = () => new AwsServiceError('InvalidNextToken', 'The token is not valid.');
 
-/** The Run Command operations of the AmazonSSM JSON API, over the engine. */
+/** Run Command's operations of the AmazonSSM JSON API over the engine, and DescribeDocument. */
 export function runCommandOperations(engine: RunCommandEngine): Record<string, JsonOperation> {
   const visible = (invocation: InvocationRecord) => Date.now() >= invocation.visibleAt;
 
   return {
+    ...documentOperations({ account: engine.account, document: engine.document }),
+
     async SendCommand(input) {
       const command = engine.send(readSendCommand(input));
       return { Command: commandShape(command) };

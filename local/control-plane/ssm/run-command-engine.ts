@@ -37,6 +37,10 @@ export interface RunCommandEngineOptions {
 export interface RunCommandEngine {
   send(request: SendCommandRequest): CommandRecord;
   command(commandId: string): CommandRecord | undefined;
+  /** A registered document (DescribeDocument reads it). */
+  document(name: string): CommandDocument | undefined;
+  /** The account that owns the registered documents. */
+  readonly account: string;
   /** Newest first, as ListCommands lists them. */
   commands(): readonly CommandRecord[];
   cancel(commandId: string, instanceIds?: readonly string[]): void;
@@ -173,6 +177,8 @@ export function createRunCommandEngine(options: RunCommandEngineOptions): RunCom
       return command;
     },
     command: (commandId) => commands.get(commandId),
+    document: (name) => options.documents.get(name),
+    account: options.account,
     commands: () => [...commands.values()].reverse(),
     cancel(commandId, instanceIds) {
       const command = commands.get(commandId);

@@ -16,10 +16,12 @@ export interface EventEmitter {
  * listener that throws or rejects never fails the request: S3 does not fail a PutObject because
  * EventBridge is unavailable either. The failure goes to `onError` when given; otherwise it is
  * dropped, because the library prints nothing and the caller chose not to hear about it.
+ * A bucket whose `sendsEvents` is false (its EventBridge notifications turned off) sends none.
  */
 export function createEventEmitter(
   onEvent: EventHandler | undefined,
   onError: EventErrorHandler | undefined,
+  sendsEvents: (bucket: string) => boolean = () => true,
 ): EventEmitter {
   const report = (error: unknown, event: S3EventBridgeEvent) => {
     try {
@@ -30,7 +32,7 @@ export function createEventEmitter(
   };
   return {
     emit(source, change) {
-      if (!onEvent) return;
+      if (!onEvent || !sendsEvents(change.bucket)) return;
       const event = buildEvent(source, change);
       try {
         const result = onEvent(event);

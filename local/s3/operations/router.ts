@@ -1,6 +1,10 @@
 import { header, type S3Request } from '../http/request.ts';
 import { notImplemented } from '../s3-error.ts';
 import {
+  getBucketNotificationConfiguration,
+  putBucketNotificationConfiguration,
+} from './bucket-notification.ts';
+import {
   createBucket,
   deleteBucket,
   getBucketLocation,
@@ -41,7 +45,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'lifecycle',
   'logging',
   'metrics',
-  'notification',
   'object-lock',
   'ownershipControls',
   'policy',
@@ -67,11 +70,14 @@ function bucketOperation(request: S3Request): Operation {
     case 'GET':
       if (has('versioning')) return getBucketVersioning;
       if (has('location')) return getBucketLocation;
+      if (has('notification')) return getBucketNotificationConfiguration;
       if (has('versions')) return listObjectVersions;
       if (has('uploads')) return unsupported;
       return listObjects;
     case 'PUT':
-      return has('versioning') ? putBucketVersioning : createBucket;
+      if (has('versioning')) return putBucketVersioning;
+      if (has('notification')) return putBucketNotificationConfiguration;
+      return createBucket;
     case 'HEAD':
       return headBucket;
     case 'DELETE':
@@ -109,6 +115,8 @@ function objectOperation(request: S3Request): Operation {
 /** Chooses the operation for a path-style request, by method, key and sub-resource. */
 export function route(request: S3Request): Operation {
   if (UNSUPPORTED_SUBRESOURCES.some((name) => request.query.has(name))) return unsupported;
+  // Notification configuration is a bucket's; an object has none.
+  if (request.key !== undefined && request.query.has('notification')) return unsupported;
   if (request.bucket === undefined) {
     if (request.method === 'GET') return listBuckets;
     throw methodNotAllowed();

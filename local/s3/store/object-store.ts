@@ -103,6 +103,17 @@ export class ObjectStore {
     await this.#persistBucket(name);
   }
 
+  /** Turns the bucket's events to EventBridge on or off (PutBucketNotificationConfiguration). */
+  async setEventBridge(name: string, enabled: boolean): Promise<void> {
+    this.#state(name).record.eventBridge = enabled;
+    await this.#persistBucket(name);
+  }
+
+  /** Whether the bucket sends events; false for a bucket that no longer exists. */
+  sendsEvents(name: string): boolean {
+    return this.#buckets.get(name)?.record.eventBridge !== false && this.#buckets.has(name);
+  }
+
   /** Every version of a key, newest first; empty when the key has none. */
   versions(bucket: string, key: string): readonly ObjectVersion[] {
     return this.#state(bucket).keys.get(key)?.versions ?? [];

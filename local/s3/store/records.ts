@@ -8,6 +8,11 @@ export interface BucketRecord {
   /** ISO 8601 with milliseconds, as ListBuckets shows it. */
   readonly creationDate: string;
   versioning: VersioningStatus | undefined;
+  /**
+   * Whether the bucket sends its events to EventBridge. Absent (buckets stored before the
+   * switch existed, and new ones): on, the local S3's behaviour since its start.
+   */
+  eventBridge?: boolean;
 }
 
 /** The representation headers S3 stores with an object and returns on GET and HEAD. */

@@ -81,7 +81,7 @@ describe('OpenPGP signature verdicts', () => {
       userIds: [key.userId],
       signedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
     });
-    expect(Math.abs(Date.parse(verified.signer.signedAt) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(verified.signer.signedAt ?? '') - Date.now())).toBeLessThan(60_000);
   });
 
   it.each([

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack, waitFor } from './local-stack.ts';
@@ -107,5 +110,48 @@ describe.skipIf(!available)('the AWS CLI against the control plane', () => {
 
     // Assess
     expect(result).toMatchObject({ Parameter: { Name: '/cli/check', Value: 'ok', Version: 1 } });
+  });
+
+  it('creates a KMS signing key, signs a digest and verifies it', async () => {
+    // Prepare
+    const digestFile = join(stack.stateDir, 'digest.bin');
+    await writeFile(digestFile, createHash('sha256').update('release').digest());
+    const signing = ['--message', `fileb://${digestFile}`, '--message-type', 'DIGEST'];
+
+    // Act
+    const created = (await aws(
+      'kms',
+      'create-key',
+      '--key-spec',
+      'ECC_NIST_P256',
+      '--key-usage',
+      'SIGN_VERIFY',
+    )) as { KeyMetadata: { Arn: string } };
+    const keyArn = created.KeyMetadata.Arn;
+    const signed = (await aws(
+      'kms',
+      'sign',
+      '--key-id',
+      keyArn,
+      ...signing,
+      '--signing-algorithm',
+      'ECDSA_SHA_256',
+    )) as { Signature: string };
+    const signatureFile = join(stack.stateDir, 'signature.der');
+    await writeFile(signatureFile, Buffer.from(signed.Signature, 'base64'));
+    const verified = await aws(
+      'kms',
+      'verify',
+      '--key-id',
+      keyArn,
+      ...signing,
+      '--signature',
+      `fileb://${signatureFile}`,
+      '--signing-algorithm',
+      'ECDSA_SHA_256',
+    );
+
+    // Assess
+    expect(verified).toMatchObject({ KeyId: keyArn, SignatureValid: true });
   });
 });

@@ -1,0 +1,3 @@
+export type { CheckName, CheckResult, DoctorNames } from './check-result.ts';
+export type { DoctorClients, DoctorOptions, DoctorReport } from './run-doctor.ts';
+export { runDoctor } from './run-doctor.ts';
