@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 import { readAppSpecText } from './appspec-text.ts';
 import { ArchiveScan } from './archive-scan.ts';
 import { readExactly } from './artifact-reader.ts';
+import { ChunkCoalescer } from './chunk-coalescer.ts';
 import { APPSPEC_FILE, DEFAULT_ARCHIVE_LIMITS, RELEASE_METADATA_FILE } from './constants.ts';
 import { readPendingSignature } from './pending-signature.ts';
 import { parseReleaseMetadata } from './release-metadata.ts';
 import { SignatureDigests } from './signature-digests.ts';
 import type { VerifiedArtifact, VerifyArtifactInput } from './types.ts';
+
+/** Bytes hashed and inflated at a time; see ChunkCoalescer for why not the stream's reads. */
+export const PASS_BLOCK_BYTES = 1024 * 1024;
 
 /**
  * Verifies an artifact in one streaming pass: each chunk is counted, hashed (SHA-256 for the
@@ -35,15 +39,19 @@ export async function verifyArtifactStream(input: VerifyArtifactInput): Promise<
   const digests = new SignatureDigests(signature.digestPackets, artifactHash);
   const archive = new ArchiveScan(app, limits);
 
+  const blocks = new ChunkCoalescer(PASS_BLOCK_BYTES, (block) => {
+    // gunzip first: it inflates on the thread pool while this thread hashes the same block.
+    const gunzipReady = archive.write(block);
+    artifactHash.update(block);
+    digests.update(block);
+    return gunzipReady;
+  });
   let size: number;
   try {
-    size = await readExactly(app, input.artifact, input.expectedSize, (chunk) => {
-      // gunzip first: it inflates on the thread pool while this thread hashes the same chunk.
-      const gunzipReady = archive.write(chunk);
-      artifactHash.update(chunk);
-      digests.update(chunk);
-      return gunzipReady;
-    });
+    size = await readExactly(app, input.artifact, input.expectedSize, (chunk) =>
+      blocks.push(chunk),
+    );
+    await blocks.flush();
   } catch (error) {
     archive.abort();
     throw error;
