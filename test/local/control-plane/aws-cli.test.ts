@@ -86,6 +86,54 @@ describe.skipIf(!available)('the AWS CLI against the control plane', () => {
     expect(invocation).toMatchObject({ StandardOutputContent: 'from-cli\n', ResponseCode: 0 });
   });
 
+  it.each([
+    {
+      label: 'a failing script',
+      commands: 'commands=["echo partial","exit 7"]',
+      expected: { Status: 'Failed', StatusDetails: 'Failed', ResponseCode: 7 },
+      stdoutLength: 'partial\n'.length,
+      tail: 'partial\n',
+    },
+    {
+      label: 'output past 24,000 characters',
+      commands: 'commands=["yes z | head -c 30000"]',
+      expected: { Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 },
+      stdoutLength: 24_000,
+      tail: '\n---Output truncated---',
+    },
+  ])('reports $label as AWS does through the CLI', async (example) => {
+    const { commands, expected, stdoutLength, tail } = example;
+    // Act
+    const sent = (await aws(
+      'ssm',
+      'send-command',
+      '--document-name',
+      'AWS-RunShellScript',
+      '--instance-ids',
+      instanceId,
+      '--parameters',
+      commands,
+    )) as { Command: { CommandId: string } };
+    const invocation = (await waitFor(
+      () =>
+        aws(
+          'ssm',
+          'get-command-invocation',
+          '--command-id',
+          sent.Command.CommandId,
+          '--instance-id',
+          instanceId,
+        ),
+      (value) => ['Success', 'Failed'].includes((value as { Status?: string }).Status ?? ''),
+      15_000,
+    )) as Record<string, unknown> & { StandardOutputContent: string };
+
+    // Assess
+    expect(invocation).toMatchObject(expected);
+    expect(invocation.StandardOutputContent).toHaveLength(stdoutLength);
+    expect(invocation.StandardOutputContent.endsWith(tail)).toBe(true);
+  });
+
   it('describes instances by tag', async () => {
     // Act
     const result = (await aws(
