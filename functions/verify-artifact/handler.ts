@@ -28,6 +28,7 @@ import {
 import { signerIdentity, type VerifiedRelease } from '../../core/verified-release.ts';
 import { kmsClient, parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
+import { refuseSeveralSignatures } from './signature-choice.ts';
 
 export interface VerifyArtifactEvent {
   readonly request: DeploymentRequest;
@@ -71,6 +72,10 @@ export function verifyArtifact(
       );
     }
     const signature = await fetchSignature(s3, request.bucket, request.key, request.signature);
+    // A recorded release is verified with its pinned signature object, whatever lies beside it.
+    if (request.signature === null) {
+      await refuseSeveralSignatures(s3, request.bucket, request.key, signature);
+    }
 
     const object = await getPinned(s3, request);
     if (object.Body === undefined) {

@@ -104,6 +104,44 @@ describe('verify-artifact refusals', () => {
       expect(h.getKeys()).toEqual([`${KEY}.sig`, `${KEY}.asc`, `${KEY}.kms.json`]);
     });
 
+    it.each([
+      { label: 'a .sig and an .asc', extra: ['.asc'] },
+      { label: 'a .sig and a .kms.json', extra: ['.kms.json'] },
+      { label: 'all three kinds', extra: ['.asc', '.kms.json'] },
+    ])(
+      'refuses $label next to one artifact as SignatureMalformed, naming each',
+      async ({ extra }) => {
+        // Prepare: the .sig is valid; what lies beside it would never be looked at
+        for (const suffix of extra) {
+          h.bucket.put(`${KEY}${suffix}`, { bytes: h.web.asc, etag: `etag${suffix}` });
+        }
+
+        // Act
+        const result = h.verify({ request: request() }, testTools());
+
+        // Assess
+        await expect(result).rejects.toMatchObject({
+          name: 'SignatureMalformed',
+          message: expect.stringContaining(
+            [`${KEY}.sig`, ...extra.map((suffix) => `${KEY}${suffix}`)].join(', '),
+          ),
+        });
+        expect(h.getKeys()).not.toContain(KEY);
+      },
+    );
+
+    it('verifies a recorded release with its pinned signature, whatever lies beside it', async () => {
+      // Prepare
+      h.bucket.put(`${KEY}.asc`, { bytes: new TextEncoder().encode('garbage'), etag: 'asc' });
+      const pinned = request({ signature: { key: `${KEY}.sig`, versionId: 'sig-1' } });
+
+      // Act
+      const verified = await h.verify({ request: pinned }, testTools());
+
+      // Assess
+      expect(verified.signatureKey).toBe(`${KEY}.sig`);
+    });
+
     it('names the object, not a short read, when S3 gives no length', async () => {
       // Prepare
       h.upload(KEY, h.web, { headPatch: { ContentLength: undefined } });

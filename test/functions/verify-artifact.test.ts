@@ -16,6 +16,11 @@ import {
 
 describe('verify-artifact', () => {
   const h = VerifyArtifactHarness.use();
+  // With the .sig found, the other two kinds are looked for: several are refused.
+  const siblingSignatureHeads = [
+    { Bucket: BUCKET, Key: `${KEY}.asc` },
+    { Bucket: BUCKET, Key: `${KEY}.kms.json` },
+  ];
 
   describe('request shapes', () => {
     it('pins a versioned artifact by VersionId and asks S3 for its stored checksum', async () => {
@@ -25,6 +30,7 @@ describe('verify-artifact', () => {
       // Assess
       expect(h.headInputs()).toEqual([
         { Bucket: BUCKET, Key: KEY, ChecksumMode: 'ENABLED', VersionId: 'v-1.4.0' },
+        ...siblingSignatureHeads,
       ]);
       expect(h.getInput(KEY)).toEqual({ Bucket: BUCKET, Key: KEY, VersionId: 'v-1.4.0' });
     });
@@ -42,6 +48,7 @@ describe('verify-artifact', () => {
       // Assess
       expect(h.headInputs()).toEqual([
         { Bucket: BUCKET, Key: KEY, ChecksumMode: 'ENABLED', IfMatch: '"etag-1.4.0"' },
+        ...siblingSignatureHeads,
       ]);
       expect(h.getInput(KEY)).toEqual({ Bucket: BUCKET, Key: KEY, IfMatch: '"etag-1.4.0"' });
       expect(verified).toMatchObject({ versionId: null, etag: 'etag-1.4.0' });

@@ -157,15 +157,19 @@ describe('OpenPGP signature verdicts', () => {
     expectError(error, 'SignatureInvalid', 'text-mode signature (type 0x01)', 'without --textmode');
   });
 
-  it('refuses a SHA-1 signature as SignatureWeakHash', async () => {
+  it.each([
+    ['SHA-1', 'SHA1'],
+    ['MD5', 'MD5'],
+    ['RIPEMD-160', 'RIPEMD160'],
+  ])('refuses a %s signature as SignatureWeakHash', async (label, digestAlgo) => {
     // Prepare
-    const signature = await sign(rsa, { digestAlgo: 'SHA1' });
+    const signature = await sign(rsa, { digestAlgo });
 
     // Act
     const error = await rejectionOf(verify(artifact, signature, trusted));
 
     // Assess
-    expectError(error, 'SignatureWeakHash', 'uses the weak hash SHA-1');
+    expectError(error, 'SignatureWeakHash', `uses the weak hash ${label}`);
   });
 
   it.each([
