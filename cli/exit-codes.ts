@@ -13,6 +13,8 @@ export const ExitCode = {
   setup: 3,
   /** An AWS (or local endpoint) call failed. */
   aws: 4,
+  /** Stopped by Ctrl-C (SIGINT) or SIGTERM before it finished; what it started was stopped. */
+  interrupted: 130,
   /** Signet itself failed unexpectedly: a bug. */
   internal: 70,
 } as const;

@@ -29,7 +29,7 @@ export function helpText(): string {
     '',
     'Run `signet <command> --help` for its usage. Exit codes: 0 ok, 1 deployment (or a doctor',
     'check) failed, 2 usage, 3 setup (setting, tool or configuration), 4 AWS call failed,',
-    '70 internal error.',
+    '130 stopped by Ctrl-C, 70 internal error.',
   ].join('\n');
 }
 
@@ -60,6 +60,7 @@ function reportFailure(error: unknown, io: CommandIo): ExitCodeValue {
   if (error instanceof SignetError) {
     io.err(`signet: ${error.name}: ${error.message}`);
     if (['UsageError', 'InputInvalid'].includes(error.name)) return ExitCode.usage;
+    if (error.name === 'Interrupted') return ExitCode.interrupted;
     // A missing tool, setting or key, or gpg or tar refusing: the machine needs fixing.
     if (['ConfigInvalid', 'ToolMissing', 'ReleaseFailed', 'PortInUse'].includes(error.name)) {
       return ExitCode.setup;
@@ -81,8 +82,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   const interrupted = new Promise<void>((resolve) => {
     interrupt = resolve;
   });
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  // Stay subscribed after the first signal: a terminal's Ctrl-C reaches this process twice
+  // when bin/signet.mjs forwards it too, and Node's default handler would kill the process in
+  // the middle of stopping what it started.
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    interrupt();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.exitCode = await runCli(argv, {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

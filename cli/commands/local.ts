@@ -12,7 +12,7 @@ import { PortInUse, UsageError } from '../usage-error.ts';
 export const localCommand: Command = {
   name: 'local',
   usage:
-    'signet local demo [--json] [--state-dir <dir>]\n' +
+    'signet local demo [--json] [--state-dir <dir, default .signet/demo>]\n' +
     '       signet local up [--state-dir <dir>] [--port-base <port>]',
   summary: 'run Signet on this machine: the demo end to end, or the stack to try by hand',
   async run(args, io) {
@@ -36,6 +36,7 @@ async function demo(args: readonly string[], io: CommandIo): Promise<ExitCodeVal
   const report = await runDemo({
     stateDir: resolve(values['state-dir']),
     ...(values.json ? {} : { progress: (message: string) => io.err(message) }),
+    interrupted: io.interrupted,
   });
   io.out(values.json ? JSON.stringify(report, null, 2) : renderDemoReport(report));
   return report.passed ? ExitCode.ok : ExitCode.failed;

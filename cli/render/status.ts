@@ -1,5 +1,6 @@
 import type { AppStatus } from '../../core/operator/app-status.ts';
 import type { DeployedRelease } from '../../core/release-record.ts';
+import { printable } from './printable.ts';
 
 export function renderStatus(status: AppStatus): string {
   const { record, deploying } = status;
@@ -11,7 +12,7 @@ export function renderStatus(status: AppStatus): string {
       ? '  deploying nothing'
       : `  deploying ${deploying.owner} (since ${deploying.acquiredAt})`,
   );
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }
 
 function describe(release: DeployedRelease | null): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { foreignHostMessage, isLoopbackHost } from '../loopback-host.ts';
 import { handleEc2QueryRequest } from './ec2-query-protocol.ts';
 import { handleJsonRequest } from './json-protocol.ts';
 import type { JsonService, LocalService, QueryService } from './service-types.ts';
@@ -39,6 +40,12 @@ export async function startControlPlane(
   const queryService = options.services.find((s): s is QueryService => s.protocol === 'ec2-query');
 
   const server = createServer((request, response) => {
+    const { port } = server.address() as AddressInfo;
+    if (!isLoopbackHost(request.headers.host, port)) {
+      response.writeHead(403, { 'content-type': 'text/plain' });
+      response.end(foreignHostMessage(request.headers.host));
+      return;
+    }
     void serve(request, response, jsonServices, queryService);
   });
   await new Promise<void>((resolve, reject) => {

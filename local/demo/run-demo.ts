@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AuditLog } from '../../core/audit-log.ts';
+import { defineError } from '../../core/errors.ts';
 import { executionArnFor, executionNameForObject } from '../../core/execution-name.ts';
 import { readReleaseRecord } from '../../core/release-record.ts';
 import { gpgVersion, stopGpgAgent } from '../../release/gpg.ts';
@@ -52,7 +53,12 @@ export interface DemoOptions {
   /** Wiped and rebuilt at the start of every demo run. */
   readonly stateDir: string;
   readonly progress?: DemoProgress;
+  /** Resolves on Ctrl-C: the demo stops before its next release and stops the stack. */
+  readonly interrupted?: Promise<void>;
 }
+
+/** The demo was stopped by the person running it; the stack it started is stopped. */
+export const DemoInterrupted = defineError('Interrupted', 'user');
 
 /**
  * Signet's whole job on one machine: starts the local stack, makes a signing key with gpg,
@@ -61,6 +67,11 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const progress = options.progress ?? (() => undefined);
+  let interrupted = false;
+  void options.interrupted?.then(() => {
+    interrupted = true;
+    progress('interrupted: stopping after the release in progress');
+  });
   const started = Date.now();
   await gpgVersion();
   await rm(options.stateDir, { recursive: true, force: true });
@@ -84,6 +95,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     const releases: ReleaseReport[] = [];
     for (const scenario of SCENARIOS) {
+      if (interrupted) {
+        throw new DemoInterrupted(`stopped before releasing ${APP} ${scenario.version}`);
+      }
       progress(`releasing ${APP} ${scenario.version}: ${scenario.scenario}`);
       const commandsBefore = await countCommandsSent(ssm);
       const releaseStarted = Date.now();

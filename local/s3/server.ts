@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigInvalid } from '../../core/errors.ts';
+import { foreignHostMessage, isLoopbackHost } from '../loopback-host.ts';
 import { createEventEmitter } from './events/emit-events.ts';
 import { checkPresignedValidity } from './http/presigned.ts';
 import { newRequestId, parseRequest, type S3Request } from './http/request.ts';
@@ -92,6 +93,12 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     endpoint: () => endpoint,
   };
   const server = createServer((req, res) => {
+    if (!isLoopbackHost(req.headers.host, (server.address() as AddressInfo).port)) {
+      req.resume();
+      const refusal = new S3ServiceError(403, 'AccessDenied', foreignHostMessage(req.headers.host));
+      sendError({ method: req.method ?? 'GET', requestId: newRequestId() }, res, refusal);
+      return;
+    }
     void handle(req, res, context, options.onInternalError);
   });
   // Uploads of a gigabyte or more from a slow client must not hit Node's 5-minute default.

@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { stateTableDefinition } from '../../core/state-table.ts';
+import { foreignHostMessage, isLoopbackHost } from '../loopback-host.ts';
 
 export interface RunningDynamoDb {
   readonly endpoint: string;
@@ -26,6 +28,7 @@ export async function startLocalDynamoDb(options: {
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  refuseForeignHosts(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -51,4 +54,26 @@ export async function startLocalDynamoDb(options: {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Puts the loopback Host check of the other local servers in front of dynalite's handler. */
+function refuseForeignHosts(server: Server): void {
+  const handlers = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!isLoopbackHost(request.headers.host, (server.address() as AddressInfo).port)) {
+      request.resume();
+      response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          message: foreignHostMessage(request.headers.host),
+        }),
+      );
+      return;
+    }
+    for (const handler of handlers) handler(request, response);
+  });
 }

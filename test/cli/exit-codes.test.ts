@@ -1,9 +1,18 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../cli/exit-codes.ts';
 import { runSignet } from '../helpers/run-signet.ts';
 
 // The README's exit code table, held against the CLI: scripts tell a failed deployment (1) from
 // a command line used wrongly (2) and from a machine that is not set up (3).
 describe('signet exit codes', () => {
+  it('lists in the README exactly the codes the CLI can return', async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| ([0-9]+) +\|/gm)].map((m) => Number(m[1]));
+    expect(documented).toEqual(Object.values(ExitCode));
+  });
+
   it.each([
     ['help', ['--help'], 0],
     ['a command’s help', ['release', '--help'], 0],
