@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../core/audit-log.ts';
-import type { Outcome } from '../../core/audit-record.ts';
+import { type Outcome, UNATTRIBUTED_CHAIN } from '../../core/audit-record.ts';
 import type { CommandPhase } from '../../core/command-phase.ts';
 import type { CommandState } from '../../core/command-state.ts';
 import type { DeploymentRequest } from '../../core/deployment-request.ts';
@@ -155,6 +155,7 @@ function command(app: string, phase: CommandPhase, batchIndex: number): CommandS
 
 interface Case {
   readonly label: string;
+  /** The audit chain the entry goes to: the app's, or the unattributed one. */
   readonly app: string;
   readonly state: DeploymentState & Record<string, unknown>;
   readonly outcome: Outcome;
@@ -252,7 +253,7 @@ const CASES: readonly Case[] = [
   },
   {
     label: 'an invalid input, with no request at all',
-    app: 'unknown',
+    app: UNATTRIBUTED_CHAIN,
     // NormalizeInput's Catch keeps the raw input beside the failure.
     state: {
       bogus: true,
@@ -297,7 +298,7 @@ describe('record-outcome', () => {
 
   it.each(CASES)('writes one complete audit entry for $label', async (c) => {
     // Prepare
-    const execution = `${EXECUTION}${c.app}`;
+    const execution = `${EXECUTION}${c.label.replaceAll(' ', '-')}`;
 
     // Act
     const result = await handler({ state: c.state, execution, startedAt: STARTED }, testTools());
@@ -321,7 +322,7 @@ describe('record-outcome', () => {
     expect(Object.keys(stored['artifact'] as object).sort()).toEqual(ARTIFACT_KEYS);
     expectNoUndefined(stored);
     expect(stored).toMatchObject({
-      app: c.app,
+      app: c.app === UNATTRIBUTED_CHAIN ? null : c.app,
       execution,
       outcome: c.outcome,
       error: c.error,
@@ -363,5 +364,96 @@ describe('record-outcome', () => {
     // Assess
     expect(next.auditSequence).toBe(2);
     expect(await storedItems('chained')).toHaveLength(2);
+  });
+
+  it('audits every one of 16 refusals started at once for one app', async () => {
+    // Prepare: the tester's burst, {"app":"web","version":"9.8.<i>"} each refused
+    const runs = Array.from({ length: 16 }, (_, i) => ({
+      state: {
+        rejected: {
+          app: 'burst',
+          version: `9.8.${i}`,
+          intent: 'redeploy' as const,
+          requestedBy: null,
+        },
+        failure: { Error: 'InputInvalid', Cause: lambdaCause('InputInvalid', 'no such version') },
+      },
+      execution: `${EXECUTION}burst-9_8_${i}`,
+      startedAt: STARTED,
+    }));
+
+    // Act
+    const results = await Promise.all(runs.map((run) => handler(run, testTools())));
+
+    // Assess
+    expect(results.map((r) => r.error)).toEqual(runs.map(() => 'InputInvalid'));
+    expect(results.map((r) => r.auditSequence).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      runs.map((_, i) => i + 1),
+    );
+    expect(await storedItems('burst')).toHaveLength(16);
+  }, 30_000);
+
+  it('writes a new entry for a run that reuses an earlier execution name', async () => {
+    // Prepare: after a local restart (or 90 days in AWS) the same name runs again
+    const state = stateOf('reused', 'recorded', '1.0.0');
+    const execution = `${EXECUTION}reused`;
+    const first = await handler({ state, execution, startedAt: STARTED }, testTools());
+
+    // Act
+    const later = await handler(
+      { state, execution, startedAt: '2027-03-04T10:00:00.000Z' },
+      testTools(),
+    );
+
+    // Assess
+    expect([first.auditSequence, later.auditSequence]).toEqual([1, 2]);
+    expect(await storedItems('reused')).toHaveLength(2);
+  });
+
+  it.each([
+    {
+      label: 'a deployment that went live',
+      state: stateOf('unaudited', 'recorded', '1.0.0'),
+      status: 'DeployedNotRecorded',
+      summary: /^unaudited 2\.0\.0 is live on 3 instance\(s\); its audit entry could not be/,
+    },
+    {
+      label: 'a refusal',
+      state: {
+        ...stateOf('unaudited', 'locked', null),
+        failure: { Error: 'SignatureInvalid', Cause: lambdaCause('SignatureInvalid', 'bad') },
+      },
+      status: 'Refused',
+      summary: /^unaudited 2\.0\.0 was refused \(SignatureInvalid\).*could not be written/,
+    },
+  ])('names app and version when the audit entry of $label cannot be written', async (c) => {
+    // Prepare: a table that refuses every write
+    const failing = recordOutcome({
+      auditLog: () =>
+        ({
+          append: async () => {
+            throw new Error('AccessDeniedException: not allowed');
+          },
+        }) as unknown as AuditLog,
+      now: () => new Date(FINISHED),
+    });
+
+    // Act
+    const result = await failing(
+      { state: c.state, execution: `${EXECUTION}unaudited`, startedAt: STARTED },
+      testTools(),
+    );
+
+    // Assess
+    expect(result).toMatchObject({
+      status: c.status,
+      error: 'AuditWriteFailed',
+      app: 'unaudited',
+      version: '2.0.0',
+      severity: 'critical',
+      auditSequence: null,
+      summary: expect.stringMatching(c.summary),
+    });
+    expect(result.executionCause).toContain('AccessDeniedException: not allowed');
   });
 });
