@@ -1,4 +1,5 @@
 import { ConfigInvalid } from './errors.ts';
+import { parseAmount, type RolloutPolicy } from './rollout-policy.ts';
 
 /** Which instances an app deploys to: those carrying this EC2 tag. */
 export interface TargetSelector {
@@ -16,14 +17,16 @@ export interface HealthSettings {
   /** How long an instance must stay healthy after its first good answer; flapping fails. */
   readonly bakeSeconds: number;
   readonly timeoutSeconds: number;
+  /** CloudWatch alarm names: any in ALARM while the new release is health-checked fails it. */
+  readonly alarms: readonly string[];
 }
 
 export interface AppConfig {
   readonly app: string;
   readonly targets: TargetSelector;
   readonly health: HealthSettings;
-  /** Instances per SendCommand and per health-checked step; SSM takes at most 50 ids a call. */
-  readonly rollout: { readonly batchSize: number };
+  /** Batches, the failures a rollout absorbs, and what an unreachable instance does. */
+  readonly rollout: RolloutPolicy;
   readonly install: {
     /** Release directories kept on each host, so a rollback is a switch, not a download. */
     readonly keepReleases: number;
@@ -64,8 +67,14 @@ export function parseAppConfig(app: string, raw: unknown): AppConfig {
     'intervalSeconds',
     'bakeSeconds',
     'timeoutSeconds',
+    'alarms',
   ]);
-  const rollout = section(root['rollout'] ?? {}, `${where}: rollout`, ['batchSize']);
+  const rollout = section(root['rollout'] ?? {}, `${where}: rollout`, [
+    'batchSize',
+    'minimumHealthy',
+    'maximumFailed',
+    'onUnreachable',
+  ]);
   const install = section(root['install'] ?? {}, `${where}: install`, [
     'keepReleases',
     'commandTimeoutSeconds',
@@ -100,8 +109,9 @@ export function parseAppConfig(app: string, raw: unknown): AppConfig {
         field(health, 'timeoutSeconds', 5, 1, 60),
         `${where}: timeoutSeconds`,
       ),
+      alarms: alarmNames(health['alarms'] ?? [], `${where}: health.alarms`),
     },
-    rollout: { batchSize: integer(field(rollout, 'batchSize', 50, 1, 50), `${where}: batchSize`) },
+    rollout: rolloutPolicy(rollout, where),
     install: {
       keepReleases: integer(field(install, 'keepReleases', 3, 2, 99), `${where}: keepReleases`),
       commandTimeoutSeconds: integer(
@@ -119,6 +129,41 @@ export function parseAppConfig(app: string, raw: unknown): AppConfig {
       maxSeconds: integer(field(polling, 'maxSeconds', 15, 1, 300), `${where}: polling`),
     },
   };
+}
+
+// Counts stop at 50 (one SendCommand's ids) and 10,000 (far past the largest fleet tested, 200).
+function rolloutPolicy(rollout: Section, where: string): RolloutPolicy {
+  const onUnreachable = rollout['onUnreachable'] ?? 'stop';
+  if (onUnreachable !== 'stop' && onUnreachable !== 'skip') {
+    throw new ConfigInvalid(`The ${where}: rollout.onUnreachable must be "stop" or "skip"`, {
+      details: { where },
+    });
+  }
+  return {
+    batchSize: parseAmount(rollout['batchSize'] ?? 50, `${where}: batchSize`, 1, 50),
+    minimumHealthy: parseAmount(
+      rollout['minimumHealthy'] ?? 0,
+      `${where}: minimumHealthy`,
+      0,
+      10_000,
+    ),
+    maximumFailed: parseAmount(rollout['maximumFailed'] ?? 0, `${where}: maximumFailed`, 0, 10_000),
+    onUnreachable,
+  };
+}
+
+// DescribeAlarms takes at most 100 names; a gate of more than 10 alarms is a dashboard.
+const MAX_ALARMS = 10;
+// CloudWatch alarm names: 1 to 255 characters, no control characters.
+const ALARM_NAME_PATTERN = /^[^\p{Cc}]{1,255}$/u;
+
+function alarmNames(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.length > MAX_ALARMS) {
+    throw new ConfigInvalid(`The ${where} must be a list of at most ${MAX_ALARMS} alarm names`, {
+      details: { where },
+    });
+  }
+  return value.map((name) => text(name, where, ALARM_NAME_PATTERN));
 }
 
 // EC2 tag keys and values: letters, digits, spaces and + - = . _ : / @, up to 128/256 chars.

@@ -1,17 +1,22 @@
 import type { AppConfig } from './app-config.ts';
 
 /**
- * The four things Signet asks of instances. Health checks run after an install and again
- * after a rollback, against whichever release is then current.
+ * The things Signet asks of instances. Health checks run after an install and again after a
+ * rollback, against whichever release is then current; `stop` ends a failed first deployment,
+ * which has no release to roll back to.
  */
-export type CommandPhase = 'install' | 'health' | 'rollback' | 'rollback-health';
+export type CommandPhase = 'install' | 'health' | 'rollback' | 'rollback-health' | 'stop';
 
 export const COMMAND_PHASES: readonly CommandPhase[] = [
   'install',
   'health',
   'rollback',
   'rollback-health',
+  'stop',
 ];
+
+// The host caps a failing release's stop hook at 60 s, then stops its processes by force.
+const STOP_BUDGET_SECONDS = 300;
 
 /** The release a command is about: the new one, or the recorded one to return to. */
 export interface CommandRelease {
@@ -23,18 +28,25 @@ export interface CommandRelease {
 }
 
 /** The document's Action for each phase. */
-export function documentAction(phase: CommandPhase): 'install' | 'rollback' | 'health' {
-  if (phase === 'install' || phase === 'rollback') return phase;
+export function documentAction(phase: CommandPhase): 'install' | 'rollback' | 'health' | 'stop' {
+  if (phase === 'install' || phase === 'rollback' || phase === 'stop') return phase;
   return 'health';
 }
 
-/** Rollback phases act on every instance touched so far; the others on the current batch. */
+/**
+ * Rollback phases act on every instance touched so far, tolerated failures included; install
+ * acts on the current batch, and its health check on the batch's instances that did not fail.
+ */
 export function instancesForPhase(
   phase: CommandPhase,
   batches: readonly (readonly string[])[],
   batchIndex: number,
+  failedInstances: readonly string[] = [],
 ): string[] {
-  if (phase === 'install' || phase === 'health') return [...(batches[batchIndex] ?? [])];
+  if (phase === 'install') return [...(batches[batchIndex] ?? [])];
+  if (phase === 'health') {
+    return (batches[batchIndex] ?? []).filter((id) => !failedInstances.includes(id));
+  }
   return batches.slice(0, batchIndex + 1).flat();
 }
 
@@ -53,7 +65,7 @@ export function documentParameters(options: {
 }): Record<string, string> {
   const { phase, app, deploymentId, release, config, artifactUrl } = options;
   const action = documentAction(phase);
-  const downloads = action !== 'health';
+  const downloads = action === 'install' || action === 'rollback';
   return {
     Action: action,
     App: app,
@@ -79,6 +91,7 @@ export function documentParameters(options: {
  */
 export function executionBudgetSeconds(phase: CommandPhase, config: AppConfig): number {
   if (phase === 'install' || phase === 'rollback') return config.install.commandTimeoutSeconds;
+  if (phase === 'stop') return STOP_BUDGET_SECONDS;
   const { retries, intervalSeconds, timeoutSeconds, bakeSeconds } = config.health;
   const probesDuringBake = Math.ceil(bakeSeconds / intervalSeconds) + 1;
   const seconds =

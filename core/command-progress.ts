@@ -29,9 +29,25 @@ export type CommandProgress =
       readonly total: number;
     };
 
-// Statuses after which SSM will not change an invocation again.
-const FINAL_STATUSES = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
-const FINAL_DETAILS = new Set(['Undeliverable', 'Terminated', 'DeliveryTimedOut']);
+// Statuses after which SSM will not change an invocation again. Pending, InProgress, Delayed
+// and Cancelling are not final: a Cancelling script may still be writing to the release.
+const FINAL_STATUSES = new Set([
+  'Success',
+  'Failed',
+  'Cancelled',
+  'TimedOut',
+  'Undeliverable',
+  'Terminated',
+]);
+// StatusDetails as the API spells them ("Delivery Timed Out"), compared without spaces.
+const FINAL_DETAILS = new Set([
+  'Undeliverable',
+  'Terminated',
+  'DeliveryTimedOut',
+  'ExecutionTimedOut',
+  'Failed',
+  'Success',
+]);
 const OUTPUT_TAIL = 600;
 
 /**
@@ -84,7 +100,10 @@ export function judgeCommand(
 }
 
 function isFinal(report: InvocationReport): boolean {
-  return FINAL_STATUSES.has(report.status) || FINAL_DETAILS.has(report.statusDetails);
+  if (report.status === 'Cancelling') return false;
+  return (
+    FINAL_STATUSES.has(report.status) || FINAL_DETAILS.has(report.statusDetails.replaceAll(' ', ''))
+  );
 }
 
 /** The next poll interval: 1.5 times the last, capped; integers because Wait needs them. */

@@ -1,5 +1,6 @@
 import type { SignaturePin } from './artifact-objects.ts';
 import { InputInvalid, NotARelease } from './errors.ts';
+import { quoteInput } from './quoted-input.ts';
 import { isAppName, isVersion, parseArtifactKey, SHA256_HEX_PATTERN } from './release-names.ts';
 
 export type Intent = 'release' | 'redeploy' | 'rollback';
@@ -21,6 +22,11 @@ export interface DeploymentRequest {
   readonly expectedSha256: string | null;
   /** Set when redeploying a recorded release: the signature version it was verified with. */
   readonly signature: SignaturePin | null;
+  /**
+   * Set on a rollback: the version that was current when the operator asked. The rollback goes
+   * back from that version only; ResolveTargets refuses it if another became current since.
+   */
+  readonly fromVersion?: string;
 }
 
 /** The execution input, read but not yet resolved against S3 or the release record. */
@@ -64,7 +70,7 @@ export function parseExecutionInput(input: unknown): ParsedInput {
   if (typeof input['bucket'] === 'string' || typeof input['key'] === 'string') {
     const intent = input['intent'] ?? 'release';
     if (intent !== 'release' && intent !== 'redeploy') {
-      throw new InputInvalid(`Intent ${String(intent)} is not valid with bucket and key`);
+      throw new InputInvalid(`Intent ${quoteInput(intent)} is not valid with bucket and key`);
     }
     return {
       kind: 'object',
@@ -82,11 +88,15 @@ export function parseExecutionInput(input: unknown): ParsedInput {
   if (!isAppName(app)) throw new InputInvalid('The input names no valid app, bucket or event');
   if (input['intent'] === 'rollback') return { kind: 'rollback', app, requestedBy };
   if (input['intent'] !== undefined && input['intent'] !== 'redeploy') {
-    throw new InputInvalid(`Intent ${String(input['intent'])} is not one of redeploy, rollback`);
+    throw new InputInvalid(
+      `Intent ${quoteInput(input['intent'])} is not one of redeploy, rollback`,
+    );
   }
   const version = input['version'];
   if (!isVersion(version)) {
-    throw new InputInvalid(`App ${app}: a redeploy needs a valid version, got ${String(version)}`);
+    throw new InputInvalid(
+      `App ${app}: a redeploy needs a valid version, got ${quoteInput(version)}`,
+    );
   }
   return { kind: 'app-version', app, version, requestedBy };
 }
@@ -99,9 +109,12 @@ export function requestForObject(
 ): DeploymentRequest {
   const release = parseArtifactKey(input.key);
   if (release === null) {
-    throw new NotARelease(`s3://${input.bucket}/${input.key} is not a release artifact`, {
-      details: { bucket: input.bucket, key: input.key },
-    });
+    throw new NotARelease(
+      `${quoteInput(`s3://${input.bucket}/${input.key}`)} is not a release artifact`,
+      {
+        details: { bucket: input.bucket, key: input.key },
+      },
+    );
   }
   if (expectedSha256 !== null && !SHA256_HEX_PATTERN.test(expectedSha256)) {
     throw new InputInvalid('The expected SHA-256 is not 64 lower-case hex digits');
@@ -127,7 +140,7 @@ function fromEventBridge(event: Json): ParsedInput {
     throw new InputInvalid('The EventBridge S3 event has no bucket or object in its detail');
   }
   if (event['detail-type'] !== 'Object Created') {
-    throw new NotARelease(`EventBridge event "${String(event['detail-type'])}" deploys nothing`);
+    throw new NotARelease(`EventBridge event ${quoteInput(event['detail-type'])} deploys nothing`);
   }
   const object = detail['object'];
   return {
@@ -149,7 +162,7 @@ function fromNotification(records: unknown[]): ParsedInput {
   }
   const eventName = String(record['eventName'] ?? '');
   if (!eventName.startsWith('ObjectCreated:')) {
-    throw new NotARelease(`S3 event ${eventName} deploys nothing`);
+    throw new NotARelease(`S3 event ${quoteInput(eventName)} deploys nothing`);
   }
   const s3 = record['s3'];
   if (!isObject(s3) || !isObject(s3['bucket']) || !isObject(s3['object'])) {
@@ -173,9 +186,12 @@ export function decodeNotificationKey(encoded: string): string {
   try {
     return decodeURIComponent(encoded.replace(/\+/g, '%20'));
   } catch (error) {
-    throw new InputInvalid(`The S3 notification key ${encoded} is not valid form encoding`, {
-      cause: error,
-    });
+    throw new InputInvalid(
+      `The S3 notification key ${quoteInput(encoded)} is not valid form encoding`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import type { LockLease } from './deployment-lock.ts';
 import type { DeploymentRequest, Intent } from './deployment-request.ts';
 import type { ExcludedInstance } from './fleet-targets.ts';
 import type { DeployedRelease, ReleaseRecord } from './release-record.ts';
+import type { Tolerance } from './rollout-policy.ts';
 import type { VerifiedRelease } from './verified-release.ts';
 
 /** What a Catch puts at its ResultPath: Step Functions' own error shape. */
@@ -36,6 +37,10 @@ export interface DeploymentState {
     readonly batchCount: number;
     readonly instanceCount: number;
     readonly excluded: readonly ExcludedInstance[];
+    /** Terminated tagged instances, named only (older executions lack the key). */
+    readonly terminated?: readonly string[];
+    /** The rollout policy resolved for this fleet (older executions lack the key). */
+    readonly tolerance?: Tolerance;
     readonly rollbackTarget: DeployedRelease | null;
   };
   readonly rollout?: { readonly batchIndex: number };
@@ -44,6 +49,7 @@ export interface DeploymentState {
   readonly rollbackCommand?: CommandState;
   readonly record?: ReleaseRecord;
   readonly failure?: CaughtError;
-  readonly rollback?: { readonly status: 'RolledBack' };
+  /** RolledBack, or Stopped: a failed first deployment's instances were stopped and flagged. */
+  readonly rollback?: { readonly status: 'RolledBack' | 'Stopped' };
   readonly rollbackFailure?: CaughtError;
 }

@@ -31,7 +31,7 @@ export const DOCUMENT_PARAMETER_NAMES = [
 
 export type DocumentParameterName = (typeof DOCUMENT_PARAMETER_NAMES)[number];
 
-export type HostAction = 'install' | 'rollback' | 'health';
+export type HostAction = 'install' | 'rollback' | 'health' | 'stop';
 
 export interface DocumentParameter {
   readonly name: DocumentParameterName;
@@ -65,8 +65,9 @@ export const DOCUMENT_PARAMETERS: readonly DocumentParameter[] = [
   {
     name: 'Action',
     description:
-      'What to do: install a release, roll back to one, or health-check the current one.',
-    allowedPattern: '^(install|rollback|health)$',
+      'What to do: install a release, roll back to one, health-check the current one, or ' +
+      'stop the current one and flag the app failed (a failed first deployment).',
+    allowedPattern: '^(install|rollback|health|stop)$',
   },
   {
     name: 'App',

@@ -57,6 +57,11 @@ export const ConfigInvalid = defineError('ConfigInvalid', 'user');
 export const DeploymentInProgress = defineError('DeploymentInProgress', 'system', true);
 /** The release record names no version to roll back or redeploy to. */
 export const NothingToRollBackTo = defineError('NothingToRollBackTo', 'user');
+/**
+ * The app's current release changed between an operator's rollback request and the lock (a
+ * deployment finished meanwhile): the rollback would no longer go back from what they saw.
+ */
+export const RollbackOutdated = defineError('RollbackOutdated', 'user');
 
 // Verification: who signed it and what it is.
 /** No signature object exists next to the artifact (yet). */
@@ -114,6 +119,11 @@ export const RecordWriteFailed = defineError('RecordWriteFailed', 'system', true
 
 /** The execution's audit entry could not be written; the state machine ends with this name. */
 export const AuditWriteFailed = defineError('AuditWriteFailed', 'system');
+/**
+ * The execution was stopped (StopExecution, the console's Stop: ABORTED) or ran past the state
+ * machine's TimeoutSeconds (TIMED_OUT) before it finished: recorded from its status event.
+ */
+export const ExecutionStopped = defineError('ExecutionStopped', 'system');
 
 // AWS.
 /** AWS throttled a call past the SDK's own retries; the state machine backs off and retries. */

@@ -41,3 +41,19 @@ export function signetAlertPattern() {
     ],
   };
 }
+
+/**
+ * Step Functions' status events of executions that ended without reaching RecordOutcome:
+ * stopped (ABORTED) or past the state machine's TimeoutSeconds (TIMED_OUT). Their rule targets
+ * record-outcome, which audits them (docs/SECURITY.md, G2).
+ */
+export function executionStoppedPattern(stateMachineArn: string) {
+  return {
+    source: ['aws.states'],
+    'detail-type': ['Step Functions Execution Status Change'],
+    detail: {
+      stateMachineArn: [stateMachineArn],
+      status: ['TIMED_OUT', 'ABORTED'],
+    },
+  };
+}

@@ -1,7 +1,6 @@
-import type { AuditRecord, CheckResult, Outcome } from './audit-record.ts';
+import type { Outcome } from './audit-record.ts';
 import { type DeploymentEventDetail, severityOf } from './deployment-events.ts';
 import type { CaughtError, DeploymentState } from './deployment-state.ts';
-import { signerIdentity } from './verified-release.ts';
 
 /** How an execution ended, as the last states need it: small, and ready for people. */
 export interface OutcomeSummary {
@@ -24,6 +23,7 @@ const REFUSALS = new Set([
   'InputInvalid',
   'ConfigInvalid',
   'NothingToRollBackTo',
+  'RollbackOutdated',
   'SignatureMissing',
   'SignatureMalformed',
   'SignatureInvalid',
@@ -68,7 +68,14 @@ export function decideOutcome(state: DeploymentState): OutcomeSummary {
   });
 
   if (state.failure === undefined) {
-    return finish('Succeeded', null, null, `${name} is live on ${instances} instance(s)`);
+    const tolerated = state.command?.tolerated ?? [];
+    const live = instances - new Set(tolerated.map((failure) => failure.instanceId)).size;
+    return finish(
+      'Succeeded',
+      null,
+      null,
+      `${name} is live on ${live} instance(s)${leftOut(state)}`,
+    );
   }
   const error = state.failure.Error;
   const cause = causeMessage(state.failure);
@@ -78,6 +85,15 @@ export function decideOutcome(state: DeploymentState): OutcomeSummary {
       error,
       cause,
       `${name} is live but its release record was not written: fix the record by hand`,
+    );
+  }
+  if (state.rollbackFailure !== undefined && fromVersion === null) {
+    return finish(
+      'RollbackFailed',
+      'RollbackFailed',
+      `${cause ?? error}; then: ${causeMessage(state.rollbackFailure) ?? state.rollbackFailure.Error}`,
+      `${name} failed (${error}); there was nothing to roll back to and stopping it failed: ` +
+        'a person is needed',
     );
   }
   if (state.rollbackFailure !== undefined) {
@@ -107,8 +123,26 @@ export function decideOutcome(state: DeploymentState): OutcomeSummary {
   const touched =
     state.rollout === undefined
       ? 'no instance was touched'
-      : `nothing to roll back to on ${instances} instance(s)`;
+      : state.rollback?.status === 'Stopped'
+        ? `nothing to roll back to: ${instances} instance(s) stopped and flagged failed`
+        : `nothing to roll back to on ${instances} instance(s)`;
   return finish('Failed', error, cause, `${name} failed (${error}); ${touched}`);
+}
+
+/** What a successful rollout left behind: tolerated failures and skipped instances, named. */
+function leftOut(state: DeploymentState): string {
+  const tolerated = state.command?.tolerated ?? [];
+  const skipped = state.plan?.excluded ?? [];
+  const parts: string[] = [];
+  if (tolerated.length > 0) {
+    const named = tolerated.map((f) => `${f.instanceId} (${f.phase}: ${f.status})`).join(', ');
+    parts.push(`failures tolerated by the rollout policy: ${named}`);
+  }
+  if (skipped.length > 0) {
+    const named = skipped.map((e) => `${e.instanceId} (${e.reason})`).join(', ');
+    parts.push(`unreachable instances skipped: ${named}`);
+  }
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
 }
 
 /** Instances that received a command: every batch up to the one in progress. */
@@ -127,67 +161,4 @@ export function causeMessage(caught: CaughtError): string | null {
     // Not JSON: a cause written by a Fail state or by Step Functions itself.
   }
   return caught.Cause;
-}
-
-/** The audit entry's body for this execution. */
-export function auditRecordFor(
-  state: DeploymentState,
-  outcome: OutcomeSummary,
-  execution: { readonly id: string; readonly startedAt: string | null },
-  finishedAt: Date,
-): AuditRecord {
-  const artifact = state.artifact;
-  const request = state.request;
-  return {
-    app: outcome.app ?? 'unknown',
-    execution: execution.id,
-    intent: request?.intent ?? state.rejected?.intent ?? null,
-    requestedBy: request?.requestedBy ?? state.rejected?.requestedBy ?? null,
-    source: request?.source ?? null,
-    artifact: {
-      version: artifact?.version ?? request?.version ?? state.rejected?.version ?? null,
-      bucket: artifact?.bucket ?? request?.bucket ?? null,
-      key: artifact?.key ?? request?.key ?? null,
-      versionId: artifact?.versionId ?? request?.versionId ?? null,
-      sha256: artifact?.sha256 ?? null,
-      size: artifact?.size ?? null,
-      signer: artifact === undefined ? null : signerIdentity(artifact.signer),
-      signerType: artifact?.signer.type ?? null,
-      signerLabel: artifact?.signer.label ?? null,
-    },
-    fromVersion: outcome.fromVersion,
-    instances: touchedInstances(state),
-    checks: checksOf(state, outcome),
-    outcome: outcome.status,
-    error: outcome.error,
-    cause: outcome.cause,
-    startedAt: execution.startedAt,
-    finishedAt: finishedAt.toISOString(),
-  };
-}
-
-function checksOf(state: DeploymentState, outcome: OutcomeSummary): CheckResult[] {
-  const failedPhase = state.failure === undefined ? null : (state.command?.phase ?? null);
-  const verified = state.artifact !== undefined;
-  const checks: CheckResult[] = [
-    { name: 'verification', result: verified ? 'passed' : state.lock ? 'failed' : 'skipped' },
-    { name: 'targets', result: state.plan ? 'passed' : verified ? 'failed' : 'skipped' },
-  ];
-  const rolloutDone = state.record !== undefined || outcome.status === 'DeployedNotRecorded';
-  for (const phase of ['install', 'health'] as const) {
-    let result: CheckResult['result'] = 'skipped';
-    if (rolloutDone) result = 'passed';
-    else if (failedPhase === phase) result = 'failed';
-    else if (phase === 'install' && failedPhase === 'health') result = 'passed';
-    checks.push({ name: phase, result });
-  }
-  checks.push({
-    name: 'rollback',
-    result: state.rollback !== undefined ? 'passed' : state.rollbackFailure ? 'failed' : 'skipped',
-  });
-  checks.push({ name: 'record', result: state.record !== undefined ? 'passed' : 'skipped' });
-  if (outcome.error !== null && !checks.some((check) => check.result === 'failed')) {
-    checks.push({ name: 'deployment', result: 'failed', detail: outcome.error });
-  }
-  return checks;
 }

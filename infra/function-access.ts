@@ -19,6 +19,8 @@ export interface AccessContext {
     readonly trustedKmsKeyParameterArns: readonly string[];
     /** ARNs of the KMS keys the app trusts: the verify function may call kms:Verify on them. */
     readonly kmsKeyArns: readonly string[];
+    /** ARNs of the CloudWatch alarms of the app's `health.alarms`, which check-command reads. */
+    readonly alarmArns: readonly string[];
   }[];
   readonly artifacts: ArtifactBucket;
   readonly tableArn: string;
@@ -111,29 +113,48 @@ export const FUNCTION_ACCESS: Readonly<Record<string, (context: AccessContext) =
     allow(['s3:GetObject', 's3:GetObjectVersion'], releaseObjects(c), RELEASE_OBJECTS_REASON),
   ],
 
-  'check-command': () => [
+  'check-command': (c) => [
     allow(['ssm:ListCommandInvocations'], ['*'], NO_RESOURCE_LEVEL_PERMISSIONS),
+    ...describeAlarms(c),
   ],
 
   'record-release': (c) => [allow(['ssm:GetParameter', 'ssm:PutParameter'], releaseRecords(c))],
 
   'record-outcome': (c) => [
-    // Any app's chain: a refused upload for an app the stack does not know is audited too.
-    leadingKeys(c, ['dynamodb:Query', 'dynamodb:PutItem'], ['audit#*'], 'ForAllValues:StringLike'),
+    // Any app's chain, its head and its run markers (core/audit-items.ts): a refused upload for
+    // an app the stack does not know is audited too, as is an input naming no app.
+    leadingKeys(
+      c,
+      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      ['audit#*', 'audit-head#*', 'audit-run#*'],
+      'ForAllValues:StringLike',
+    ),
+    // A stopped or timed-out execution (docs/SECURITY.md, G2): its input, its lock, its alert.
+    allow(
+      ['states:DescribeExecution'],
+      [c.executionArns],
+      'the stopped execution is named by its status event at run time; the ARN names this ' +
+        'state machine, so only its own executions can be described',
+    ),
+    lockItems(c, ['dynamodb:DeleteItem']),
+    putSignetEvents(c),
   ],
 
   'release-lock': (c) => [lockItems(c, ['dynamodb:DeleteItem'])],
 
-  'emit-event': (c) => [
-    {
-      statement: new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [c.eventBusArn],
-        conditions: { StringEquals: { 'events:source': [EVENT_SOURCE] } },
-      }),
-    },
-  ],
+  'emit-event': (c) => [putSignetEvents(c)],
 };
+
+/** Signet's own events (source `signet`) on the bus, and no one else's. */
+function putSignetEvents(c: AccessContext): Grant {
+  return {
+    statement: new iam.PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [c.eventBusArn],
+      conditions: { StringEquals: { 'events:source': [EVENT_SOURCE] } },
+    }),
+  };
+}
 
 const RELEASE_OBJECTS_REASON =
   "limited to configured apps' release prefixes (releases/<app>/*); the versions and their " +
@@ -157,6 +178,15 @@ function kmsVerify(c: AccessContext): Grant[] {
       }),
     },
   ];
+}
+
+/**
+ * The health alarm gate's reads, on the configured alarms alone: DescribeAlarms authorizes on
+ * the `alarm` resource type (Service Authorization Reference), so each alarm's ARN is named.
+ */
+function describeAlarms(c: AccessContext): Grant[] {
+  const alarms = [...new Set(c.apps.flatMap((app) => app.alarmArns))];
+  return alarms.length === 0 ? [] : [allow(['cloudwatch:DescribeAlarms'], alarms)];
 }
 
 function configs(c: AccessContext): string[] {

@@ -9,6 +9,7 @@ import { type SettingName, SettingNames } from '../core/settings.ts';
 import { Alerts } from './alerts.ts';
 import { AppParameters, appParameterArns } from './app-parameters.ts';
 import { ArtifactBucket, COMMAND_OUTPUT_PREFIX } from './artifact-bucket.ts';
+import { ExecutionStoppedRule } from './execution-stopped-rule.ts';
 import type { AccessContext } from './function-access.ts';
 import { SignetFunctions } from './functions.ts';
 import { InstanceAccess } from './instance-access.ts';
@@ -116,6 +117,10 @@ export class SignetDeployer extends Construct {
       bucketName: artifacts.bucket.bucketName,
       startDeployment: functions.get('start-deployment'),
     });
+    new ExecutionStoppedRule(this, 'ExecutionStopped', {
+      stateMachineArn: deployment.stateMachine.stateMachineArn,
+      recordOutcome: functions.get('record-outcome'),
+    });
     const alerts = new Alerts(this, 'Alerts', {
       stateMachineArn: deployment.stateMachine.stateMachineArn,
       emails: settings.alertEmails,
@@ -159,6 +164,14 @@ export class SignetDeployer extends Construct {
             (key) => `${parameters.trustedKmsKeysPath}/${key.label}`,
           ),
           kmsKeyArns: app.trustedKmsKeys.map((key) => key.keyArn),
+          alarmArns: app.config.health.alarms.map((name) =>
+            stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: name,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
         };
       }),
       artifacts,

@@ -29,7 +29,7 @@ define_parameter() {
   PARAMETER_PATTERNS[$1]=$2
   PARAMETER_MAX_CHARS[$1]=${3:-0}
 }
-define_parameter Action '^(install|rollback|health)$'
+define_parameter Action '^(install|rollback|health|stop)$'
 define_parameter App '^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$'
 define_parameter Version '^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-(0|[1-9][0-9]{0,19}|[0-9]{0,19}[A-Za-z-][0-9A-Za-z-]{0,19})(\.(0|[1-9][0-9]{0,19}|[0-9]{0,19}[A-Za-z-][0-9A-Za-z-]{0,19})){0,4})?$' 64
 define_parameter DeploymentId '^[A-Za-z0-9_-]{1,80}$'
@@ -132,12 +132,15 @@ read_host_settings() {
 # live owner from an unrelated process that reused a dead owner's pid.
 # ---------------------------------------------------------------------------------------------
 
-# process_start_time PID: prints field 22 of /proc/PID/stat, or nothing if PID is gone.
+# process_start_time PID: prints field 22 of /proc/PID/stat, or nothing if PID is gone or a zombie.
 process_start_time() {
   local stat fields
   if ! read -r stat 2>/dev/null <"/proc/$1/stat"; then return 0; fi
   # The command name (field 2) may hold spaces and parentheses; count from its last ')'.
   read -r -a fields <<<"${stat##*) }"
+  # An exited process not yet reaped by its parent (Z, or X while going) runs nothing: a lock
+  # it held is stale. A cancelled command under the agent's `sh -c` is briefly one.
+  [[ ${fields[0]:-} == [ZX] ]] && return 0
   printf '%s' "${fields[19]:-}"
 }
 
@@ -1026,6 +1029,7 @@ action_install() {
   run_hook ApplicationStart "$release" "$VERSION"
   run_hook ValidateService "$release" "$VERSION"
   record_activation
+  rm -f -- "$APP_DIR/failed-deployment"
   prune "${PARAM[KeepReleases]}"
   log "installed $APP $VERSION"
 }
@@ -1076,6 +1080,24 @@ action_rollback() {
   log "rolled back $APP to $VERSION"
 }
 
+# A failed first deployment has no release to return to: stop what it started, with the same
+# bounded stop hook and forced stop as a rollback, unlink `current`, and leave a flag saying
+# which deployment failed. The next successful install clears the flag.
+action_stop() {
+  local current
+  ROLLING_BACK=1
+  current=$(current_version)
+  if [[ -n $current && -d $APP_DIR/releases/$current ]]; then
+    log "stopping $APP $current: its deployment failed and there is no release to return to"
+    run_hook ApplicationStop "$APP_DIR/releases/$current" "$current" "$ROLLBACK_STOP_MAX_SECONDS"
+    stop_processes_in "$APP_DIR/releases/$current"
+    rm -f -- "$APP_DIR/current"
+  fi
+  printf '%s %s\n' "${PARAM[DeploymentId]}" "$VERSION" >"$APP_DIR/failed-deployment.new"
+  mv -f -- "$APP_DIR/failed-deployment.new" "$APP_DIR/failed-deployment"
+  log "stopped $APP and flagged it failed in $APP_DIR/failed-deployment"
+}
+
 main() {
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     die "$EXIT_PARAMETER_INVALID" "bash 4.4 or newer is needed; this is $BASH_VERSION"
@@ -1094,6 +1116,7 @@ main() {
     install) action_install ;;
     rollback) action_rollback ;;
     health) action_health ;;
+    stop) action_stop ;;
   esac
 }
 

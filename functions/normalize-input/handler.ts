@@ -8,6 +8,7 @@ import {
 } from '../../core/deployment-request.ts';
 import type { RejectedRequest } from '../../core/deployment-state.ts';
 import { InputInvalid, NotARelease, NothingToRollBackTo, SignetError } from '../../core/errors.ts';
+import { quoteInput } from '../../core/quoted-input.ts';
 import { artifactKey, isAppName, isVersion, parseArtifactKey } from '../../core/release-names.ts';
 import { type DeployedRelease, readReleaseRecord } from '../../core/release-record.ts';
 import { setting } from '../../core/settings.ts';
@@ -125,8 +126,8 @@ async function resolve(parsed: ParsedInput, deps: NormalizeInputDeps): Promise<D
     const bucket = deps.artifactBucket();
     if (parsed.bucket !== bucket) {
       throw new InputInvalid(
-        `s3://${parsed.bucket}/${parsed.key} is not in the artifact bucket ${bucket}: Signet ` +
-          'deploys only from its own bucket',
+        `${quoteInput(`s3://${parsed.bucket}/${parsed.key}`)} is not in the artifact bucket ` +
+          `${bucket}: Signet deploys only from its own bucket`,
         { details: { bucket: parsed.bucket, key: parsed.key } },
       );
     }
@@ -144,7 +145,10 @@ async function resolve(parsed: ParsedInput, deps: NormalizeInputDeps): Promise<D
         details: { app: parsed.app, current: record.current?.version ?? null },
       });
     }
-    return fromRecorded(record.previous, 'rollback', parsed.requestedBy);
+    const request = fromRecorded(record.previous, 'rollback', parsed.requestedBy);
+    // What "back" means is fixed now, before the lock: ResolveTargets checks it still holds.
+    const current = record.current?.version;
+    return current === undefined ? request : { ...request, fromVersion: current };
   }
 
   const recorded = [record.current, record.previous].find((r) => r?.version === parsed.version);
@@ -195,7 +199,7 @@ async function pinLatest(s3: S3Client, bucket: string, key: string) {
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'NotFound' || name === 'NoSuchKey') {
-      throw new InputInvalid(`No artifact at s3://${bucket}/${key}`, {
+      throw new InputInvalid(`No artifact at ${quoteInput(`s3://${bucket}/${key}`)}`, {
         cause: error,
         details: { bucket, key },
       });

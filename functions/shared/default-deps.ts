@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -23,6 +24,7 @@ export const eventBridgeClient = /* @__PURE__ */ memoize(
 );
 export const dynamodbClient = /* @__PURE__ */ memoize(() => new DynamoDBClient(CLIENT_CONFIG));
 export const kmsClient = /* @__PURE__ */ memoize(() => new KMSClient(CLIENT_CONFIG));
+export const cloudWatchClient = /* @__PURE__ */ memoize(() => new CloudWatchClient(CLIENT_CONFIG));
 
 export function defaultLock(): DeploymentLock {
   return new DeploymentLock({

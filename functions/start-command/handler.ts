@@ -2,6 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { loadAppConfig } from '../../core/app-config-store.ts';
+import { awsCall } from '../../core/aws-call-errors.ts';
 import {
   type CommandPhase,
   type CommandRelease,
@@ -13,6 +14,7 @@ import {
 import type { CommandState, SentCommand } from '../../core/command-state.ts';
 import { validateDocumentParameters } from '../../core/document-parameters.ts';
 import { InputInvalid } from '../../core/errors.ts';
+import type { Tolerance, ToleratedFailure } from '../../core/rollout-policy.ts';
 import { numericSetting, optionalSetting, setting } from '../../core/settings.ts';
 import { parameterPrefix, s3Client, ssmClient } from '../shared/default-deps.ts';
 import { type PlainHandler, signetHandler } from '../shared/signet-handler.ts';
@@ -25,6 +27,10 @@ export interface StartCommandEvent {
   readonly release: CommandRelease;
   readonly batches: readonly (readonly string[])[];
   readonly batchIndex: number;
+  /** The rollout policy's tolerance (install and health only: a rollback tolerates nothing). */
+  readonly tolerance?: Tolerance;
+  /** Failures absorbed so far; their instances get no health check. */
+  readonly tolerated?: readonly ToleratedFailure[];
 }
 
 export interface StartCommandDeps {
@@ -51,7 +57,17 @@ export function startCommand(
   deps: StartCommandDeps,
 ): PlainHandler<StartCommandEvent, CommandState> {
   return async (event, { logger }) => {
-    const instanceIds = instancesForPhase(event.phase, event.batches, event.batchIndex);
+    const tolerated = event.tolerated ?? [];
+    const failed = tolerated.map((failure) => failure.instanceId);
+    const instanceIds = instancesForPhase(event.phase, event.batches, event.batchIndex, failed);
+    const rollbackPhase = event.phase !== 'install' && event.phase !== 'health';
+    const tolerance =
+      rollbackPhase || event.tolerance === undefined ? {} : { tolerance: event.tolerance };
+    if (instanceIds.length === 0 && event.phase === 'health' && failed.length > 0) {
+      // Every instance of this batch failed within tolerance: nothing is left to check.
+      logger.info('no instance left to check in this batch', { batch: event.batchIndex });
+      return { ...emptyState(event, deps), ...tolerance, tolerated };
+    }
     if (instanceIds.length === 0) {
       throw new InputInvalid(
         `No instances for ${event.phase} of ${event.app} (batch ${event.batchIndex})`,
@@ -89,7 +105,28 @@ export function startCommand(
       maxWaitSeconds: config.polling.maxSeconds,
       polls: 0,
       done: false,
+      ...tolerance,
+      tolerated,
+      ...(event.phase === 'health' && config.health.alarms.length > 0
+        ? { alarms: config.health.alarms }
+        : {}),
     };
+  };
+}
+
+function emptyState(event: StartCommandEvent, deps: StartCommandDeps): CommandState {
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  return {
+    phase: event.phase,
+    app: event.app,
+    version: event.release.version,
+    commands: [],
+    sentAt: now,
+    deadline: now,
+    waitSeconds: 1,
+    maxWaitSeconds: 1,
+    polls: 0,
+    done: true,
   };
 }
 
@@ -100,22 +137,25 @@ async function send(
   parameters: Record<string, string>,
 ): Promise<string> {
   const output = deps.outputBucket();
-  const result = await deps.ssm().send(
-    new SendCommandCommand({
-      DocumentName: deps.documentName(),
-      InstanceIds: [...instanceIds],
-      Parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]])),
-      TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
-      Comment: `Signet ${event.phase} ${event.app} ${event.release.version}`.slice(0, 100),
-      MaxConcurrency: String(instanceIds.length),
-      MaxErrors: String(instanceIds.length),
-      ...(output === undefined
-        ? {}
-        : {
-            OutputS3BucketName: output.bucket,
-            OutputS3KeyPrefix: `${output.prefix}${event.app}/${event.deploymentId}/${event.phase}`,
-          }),
-    }),
+  const where = `SendCommand (${event.phase} of ${event.app} ${event.release.version})`;
+  const result = await awsCall(where, () =>
+    deps.ssm().send(
+      new SendCommandCommand({
+        DocumentName: deps.documentName(),
+        InstanceIds: [...instanceIds],
+        Parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]])),
+        TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
+        Comment: `Signet ${event.phase} ${event.app} ${event.release.version}`.slice(0, 100),
+        MaxConcurrency: String(instanceIds.length),
+        MaxErrors: String(instanceIds.length),
+        ...(output === undefined
+          ? {}
+          : {
+              OutputS3BucketName: output.bucket,
+              OutputS3KeyPrefix: `${output.prefix}${event.app}/${event.deploymentId}/${event.phase}`,
+            }),
+      }),
+    ),
   );
   const commandId = result.Command?.CommandId;
   if (commandId === undefined)

@@ -4,6 +4,7 @@ import {
   type ControlPlaneTiming,
   createBehaviour,
 } from './behaviour.ts';
+import { cloudWatchService } from './cloudwatch/cloudwatch-service.ts';
 import { ec2Service } from './ec2/ec2-service.ts';
 import {
   createEventBus,
@@ -24,7 +25,7 @@ import { createRunCommandEngine } from './ssm/run-command-engine.ts';
 import { ssmService } from './ssm/ssm-service.ts';
 
 export interface ControlPlaneServicesOptions {
-  /** Holds parameters.json, events.jsonl, kms-keys.json and command-output/. */
+  /** Holds parameters.json, events.jsonl, kms-keys.json, cloudwatch-alarms.json, command-output. */
   readonly stateDir: string;
   readonly fleet: ManagedFleet;
   /** Command documents to register, e.g. `{ name: 'SignetDeploy', file: 'documents/x.json' }`. */
@@ -54,7 +55,9 @@ export interface ControlPlaneServices {
   readonly eventBridge: JsonService & LocalEventBus;
   /** KMS signing keys (TrentService), kept in `<stateDir>/kms-keys.json`. */
   readonly kms: JsonService;
-  /** All four, for startControlPlane. */
+  /** CloudWatch alarms (GraniteServiceVersion20100801), in `<stateDir>/cloudwatch-alarms.json`. */
+  readonly cloudWatch: JsonService;
+  /** All of them, for startControlPlane. */
   readonly services: readonly LocalService[];
   /** Stops Run Command's timers and kills the scripts it started. */
   close(): void;
@@ -111,12 +114,14 @@ export async function createControlPlaneServices(
     ...bus,
   };
   const kms = await kmsService({ stateDir: options.stateDir, region, account });
+  const cloudWatch = await cloudWatchService({ stateDir: options.stateDir, region, account });
   return {
     ssm,
     ec2,
     eventBridge,
     kms,
-    services: [ssm, ec2, eventBridge, kms],
+    cloudWatch,
+    services: [ssm, ec2, eventBridge, kms, cloudWatch],
     close: () => engine.close(),
   };
 }

@@ -27,10 +27,17 @@ export async function handleJsonRequest(
         : new AwsServiceError('InternalFailure', describe(error), 500);
     return {
       status: failure.status,
-      headers: { ...headers, 'x-amzn-errortype': failure.code },
+      headers: { ...headers, 'x-amzn-errortype': failure.code, ...queryErrorHeader(failure) },
       body: JSON.stringify({ __type: failure.code, message: failure.message }),
     };
   }
+}
+
+// Query-compatible services name the awsQuery code and who is at fault (Sender or Receiver).
+function queryErrorHeader(failure: AwsServiceError): Record<string, string> {
+  if (failure.queryCode === undefined) return {};
+  const fault = failure.status >= 500 ? 'Receiver' : 'Sender';
+  return { 'x-amzn-query-error': `${failure.queryCode};${fault}` };
 }
 
 function findOperation(services: readonly JsonService[], target: string) {

@@ -34,11 +34,17 @@ export type LocalService = JsonService | QueryService;
 export class AwsServiceError extends Error {
   readonly code: string;
   readonly status: number;
+  /**
+   * The awsQuery error code of a query-compatible JSON service (CloudWatch), sent in the
+   * `x-amzn-query-error` header; the SDK and the AWS CLI report it as the error's `Code`.
+   */
+  readonly queryCode: string | undefined;
 
-  constructor(code: string, message: string, status = 400) {
+  constructor(code: string, message: string, status = 400, queryCode?: string) {
     super(message);
     this.name = 'AwsServiceError';
     this.code = code;
     this.status = status;
+    this.queryCode = queryCode;
   }
 }

@@ -13,6 +13,8 @@ import { terminateMarked } from './process-reaper.ts';
 import { runScript } from './script-runner.ts';
 
 export interface LocalInstanceSpec {
+  /** Its EC2-shaped id. Default: derived from the name (`localInstanceId`). */
+  readonly id?: string;
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
   /** Added to every script's environment, e.g. SIGNET_HOME and SIGNET_HTTP_PORT. */
@@ -88,7 +90,7 @@ export async function createLocalFleet(options: LocalFleetOptions): Promise<Loca
   const groups = new Map<string, Set<number>>();
 
   for (const spec of options.instances) {
-    const id = localInstanceId(spec.name);
+    const id = spec.id ?? localInstanceId(spec.name);
     if (states.has(id)) throw new ConfigInvalid(`Local instance ${spec.name} is listed twice`);
     const root = join(stateDir, 'instances', id);
     await mkdir(join(root, 'root'), { recursive: true });

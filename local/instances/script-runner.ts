@@ -34,7 +34,8 @@ const STDERR_HEAD_BYTES = 8_000 * 4;
 /**
  * Runs one aws:runShellScript step the way amazon-ssm-agent does on Linux (runscript.go,
  * executers.go): the runCommand lines joined with "\n" into `_script.sh` (mode 0700) in the
- * step's orchestration directory, started as `sh -c <script path>` in its own process group,
+ * step's orchestration directory, run as `sh -c <script path>` runs it (see interpreterOf) in
+ * its own process group,
  * its output written in full to `stdout` / `stderr` beside the script. The working directory
  * is workingDirectory when absolute, else `<command dir>/downloads/<workingDirectory>` when that
  * exists, else the orchestration directory. executionTimeout kills the whole process group
@@ -95,7 +96,8 @@ async function execute(
     };
   }
 
-  const child = spawn('sh', ['-c', script], {
+  const [command, args] = interpreterOf(request.commands, script);
+  const child = spawn(command, args, {
     cwd,
     env: { ...environment.baseEnv, ...request.env, ...environment.markerEnv },
     detached: true,
@@ -157,6 +159,27 @@ async function execute(
     stdoutHead,
     stderrHead,
   };
+}
+
+// The kernel's reading of a first line `#!interpreter [one argument]`.
+const SHEBANG = /^#![ \t]*([^ \t]+)(?:[ \t]+(.*?))?[ \t]*$/;
+
+/**
+ * What `sh -c <path>` ends up running, started so that the script file is only ever read:
+ * the kernel runs a file with a shebang by its interpreter, and sh runs one without a shebang
+ * itself (execve answers ENOEXEC). Executing the file instead fails with ETXTBSY ("Text file
+ * busy", exit 126) while any process holds it open for writing, and under load one does: a
+ * process forked for another spawn keeps the runner's write descriptor until it execs. Kept
+ * from `sh -c`: $0 is the script's path, a missing interpreter is "not found" (exit 127).
+ */
+export function interpreterOf(lines: readonly string[], path: string): [string, string[]] {
+  const match = SHEBANG.exec(lines.join('\n').split('\n', 1)[0] ?? '');
+  if (match === null) return ['sh', [path]];
+  const [, interpreter = '', argument] = match;
+  // The kernel takes a relative interpreter from the working directory, never from PATH.
+  const program = interpreter.includes('/') ? interpreter : `./${interpreter}`;
+  const args = argument === undefined || argument === '' ? [path] : [argument, path];
+  return ['sh', ['-c', 'exec "$@"', 'sh', program, ...args]];
 }
 
 async function workingDirectory(requested: string, commandDir: string, stepDir: string) {

@@ -1,10 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { releaseUploadedPattern } from '../../core/event-patterns.ts';
+import { executionStoppedPattern, releaseUploadedPattern } from '../../core/event-patterns.ts';
 import { setLogSink } from '../../core/logger.ts';
 import { SettingNames } from '../../core/settings.ts';
+import {
+  forwardOperations,
+  PARAMETER_STORE_OPERATIONS,
+} from '../control-plane/forward-operations.ts';
 import { createControlPlaneServices, startControlPlane } from '../control-plane/index.ts';
+import { withSsmFaults } from '../control-plane/ssm/faulty-ssm.ts';
+import { withLambdaFaults } from '../faults/faulty-lambdas.ts';
+import { withFleetFaults } from '../instances/faulty-fleet.ts';
 import { createLocalFleet, type LocalFleet, localInstanceId } from '../instances/index.ts';
 import { startLocalS3 } from '../s3/server.ts';
 import { loadDefinition, localSubstitutions } from '../stepfunctions/definition.ts';
@@ -54,6 +61,7 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
     const fleet = await createLocalFleet({
       stateDir,
       instances: instances.map((i) => ({
+        id: i.id,
         name: i.name,
         tags: { [options.tagKey]: i.app },
         env: { SIGNET_HOME: i.signetHome, SIGNET_HTTP_PORT: String(i.httpPort) },
@@ -63,13 +71,15 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
     await fleet.stop();
     closers.push(() => fleet.stop());
 
-    const dynamodb = await startLocalDynamoDb({
-      dir: join(stateDir, 'dynamodb'),
-      table: options.stateTable,
-      region: options.region,
-      ...(options.ports.dynamodb === undefined ? {} : { port: options.ports.dynamodb }),
-    });
-    closers.push(() => dynamodb.close());
+    const dynamodb = options.external.dynamodb
+      ? { endpoint: options.external.dynamodb }
+      : await startLocalDynamoDb({
+          dir: join(stateDir, 'dynamodb'),
+          table: options.stateTable,
+          region: options.region,
+          ...(options.ports.dynamodb === undefined ? {} : { port: options.ports.dynamodb }),
+        });
+    if ('close' in dynamodb) closers.push(() => dynamodb.close());
 
     let publishS3Event: (event: {
       source: string;
@@ -77,25 +87,29 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
       detail: unknown;
       resources: readonly string[];
     }) => Promise<void> = async () => undefined;
-    const s3 = await startLocalS3({
-      stateDir: join(stateDir, 's3'),
-      buckets: [{ name: options.bucket, versioning: true }],
-      region: options.region,
-      accountId: LOCAL_ACCOUNT_ID,
-      onEvent: (event) => publishS3Event(event),
-      ...(options.ports.s3 === undefined ? {} : { port: options.ports.s3 }),
-    });
-    closers.push(() => s3.close());
+    const s3 = options.external.s3
+      ? { endpoint: options.external.s3 }
+      : await startLocalS3({
+          stateDir: join(stateDir, 's3'),
+          buckets: [{ name: options.bucket, versioning: true }],
+          region: options.region,
+          accountId: LOCAL_ACCOUNT_ID,
+          onEvent: (event) => publishS3Event(event),
+          ...(options.ports.s3 === undefined ? {} : { port: options.ports.s3 }),
+        });
+    if ('close' in s3) closers.push(() => s3.close());
     const outputClient = new S3Client({
       endpoint: s3.endpoint,
+      forcePathStyle: true,
       region: options.region,
       credentials: { accessKeyId: 'signet-local', secretAccessKey: 'signet-local' },
     });
     closers.push(() => outputClient.destroy());
 
+    const faults = options.faults;
     const services = await createControlPlaneServices({
       stateDir,
-      fleet,
+      fleet: faults === undefined ? fleet : withFleetFaults(fleet, faults),
       documents: [{ name: options.documentName, file: DOCUMENT_FILE }],
       uploadOutput: async (bucket, key, body) => {
         await outputClient.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
@@ -113,7 +127,12 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
       region: options.region,
       stateMachineName: options.stateMachineName,
       definition: await loadDefinition(localSubstitutions(options.region)),
-      taskHandlers: lambdas.byArn,
+      taskHandlers:
+        faults === undefined
+          ? lambdas.byArn
+          : withLambdaFaults(lambdas.byArn, faults, (arn) =>
+              arn.replace(/^.*:function:signet-/, ''),
+            ),
       waitMs: options.timing.waitMs,
       retryMs: (_state, errors) =>
         errors.includes('SignatureMissing')
@@ -123,8 +142,25 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
     });
     closers.push(() => stepFunctions.stopAll());
 
+    const external = options.external.ssmParameters;
+    const ssmServed =
+      external === undefined
+        ? services.ssm
+        : forwardOperations(services.ssm, PARAMETER_STORE_OPERATIONS, external, {
+            region: options.region,
+            signingName: 'ssm',
+          });
     const plane = await startControlPlane({
-      services: [...services.services, stepFunctions.service],
+      services: [
+        ...services.services.map((service) =>
+          service !== services.ssm
+            ? service
+            : faults === undefined
+              ? ssmServed
+              : withSsmFaults(ssmServed, faults),
+        ),
+        stepFunctions.service,
+      ],
       ...(options.ports.controlPlane === undefined ? {} : { port: options.ports.controlPlane }),
     });
     closers.push(() => plane.close());
@@ -151,6 +187,17 @@ export async function startLocalStack(input: LocalStackOptions): Promise<LocalSt
       targetArn: localFunctionArn('start-deployment', options.region),
       target: async (event) => {
         await lambdas.startDeployment(event);
+      },
+    });
+    // As in AWS (infra/execution-stopped-rule.ts): stopped and timed-out executions, which
+    // never reach RecordOutcome, are audited by record-outcome from their status event.
+    const recordOutcomeArn = localFunctionArn('record-outcome', options.region);
+    services.eventBridge.addRule({
+      name: 'signet-execution-stopped',
+      pattern: executionStoppedPattern(stepFunctions.stateMachineArn),
+      targetArn: recordOutcomeArn,
+      target: async (event) => {
+        await lambdas.byArn.get(recordOutcomeArn)?.(event);
       },
     });
 
@@ -190,7 +237,7 @@ async function planInstances(
   for (const app of options.apps) {
     for (let n = 1; n <= app.instances; n += 1) {
       const name = `${app.name}-${n}`;
-      const id = localInstanceId(name);
+      const id = app.instanceIds?.[n - 1] ?? localInstanceId(name);
       const httpPort = fixedPort === undefined ? await freePort() : fixedPort++;
       const signetHome = join(stateDir, 'instances', id, 'root', 'opt', 'signet');
       planned.push({ id, name, app: app.name, httpPort, signetHome });
@@ -210,10 +257,11 @@ function stackEnvironment(
     AWS_SECRET_ACCESS_KEY: 'signet-local',
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SSM: endpoints.controlPlane,
-    AWS_ENDPOINT_URL_EC2: endpoints.controlPlane,
+    AWS_ENDPOINT_URL_EC2: options.external.ec2 ?? endpoints.controlPlane,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.controlPlane,
     AWS_ENDPOINT_URL_SFN: endpoints.controlPlane,
-    AWS_ENDPOINT_URL_KMS: endpoints.controlPlane,
+    AWS_ENDPOINT_URL_KMS: options.external.kms ?? endpoints.controlPlane,
+    AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.controlPlane,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     [SettingNames.artifactBucket]: options.bucket,
     [SettingNames.stateTable]: options.stateTable,

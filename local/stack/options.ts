@@ -1,4 +1,5 @@
 import type { ControlPlaneTiming, LocalEventBus } from '../control-plane/index.ts';
+import type { FaultPlan } from '../faults/fault-plan.ts';
 import type { LocalFleet } from '../instances/index.ts';
 import type { LocalStepFunctions } from '../stepfunctions/step-functions-service.ts';
 
@@ -15,7 +16,12 @@ export interface LocalStackOptions {
   /** Where all state lives (objects, records, instances, logs). */
   readonly stateDir: string;
   /** Apps and how many local instances each gets. Default: app `web` on 2 instances. */
-  readonly apps?: readonly { readonly name: string; readonly instances: number }[];
+  readonly apps?: readonly {
+    readonly name: string;
+    readonly instances: number;
+    /** The instances' ids, in order, to match those an external EC2 lists. Default: derived. */
+    readonly instanceIds?: readonly string[];
+  }[];
   /** Fixed ports; 0 or absent picks free ones. */
   readonly ports?: {
     readonly s3?: number;
@@ -26,6 +32,27 @@ export interface LocalStackOptions {
   };
   readonly timing?: Partial<LocalStackTiming>;
   readonly controlPlaneTiming?: Partial<ControlPlaneTiming>;
+  /** Services answered by another implementation (an AWS emulator). Default: all local. */
+  readonly externalEndpoints?: ExternalEndpoints;
+  /** Faults to inject (tests): told per instance, operation or function, changeable mid-run. */
+  readonly faults?: FaultPlan;
+}
+
+/**
+ * Endpoints that take over from Signet's own servers, to run the same deployment against an
+ * independent AWS emulator such as moto_server. The caller creates what Signet expects there
+ * (the versioned bucket, the state table). With an external S3 the stack sees no uploads, so
+ * the caller publishes the Object Created events on `eventBus`. SSM Run Command, instance
+ * information and Step Functions always stay local, with the local instances.
+ */
+export interface ExternalEndpoints {
+  readonly s3?: string;
+  readonly dynamodb?: string;
+  readonly kms?: string;
+  /** DescribeInstances; give the apps `instanceIds` matching the instances it lists. */
+  readonly ec2?: string;
+  /** Parameter Store only: the local control plane forwards those operations here. */
+  readonly ssmParameters?: string;
 }
 
 /** One local instance, as people and tests need to find it. */
@@ -82,6 +109,8 @@ export function resolveOptions(options: LocalStackOptions) {
     ports: options.ports ?? {},
     timing: { ...DEFAULT_TIMING, ...options.timing },
     controlPlaneTiming: options.controlPlaneTiming,
+    faults: options.faults,
+    external: options.externalEndpoints ?? {},
     region: 'us-east-1',
     bucket: 'signet-artifacts',
     stateTable: 'signet-state',

@@ -48,7 +48,7 @@ describe('Lambda bundles', () => {
       ].sort();
     const byId = Object.fromEntries(bundles.map((b) => [b.id, clients(b)]));
     expect(byId['emit-event']).toEqual(['eventbridge']);
-    expect(byId['check-command']).toEqual(['ssm']);
+    expect(byId['check-command']).toEqual(['cloudwatch', 'ssm']);
     expect(byId['start-deployment']).toEqual(['sfn']);
     expect(byId['verify-artifact']).toEqual(['kms', 's3', 'ssm']);
   });

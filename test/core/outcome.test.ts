@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentState } from '../../core/deployment-state.ts';
-import {
-  auditRecordFor,
-  causeMessage,
-  decideOutcome,
-  touchedInstances,
-} from '../../core/outcome.ts';
+import { causeMessage, decideOutcome, touchedInstances } from '../../core/outcome.ts';
 
 const request = {
   app: 'web',
@@ -40,7 +35,6 @@ const plan = {
   excluded: [],
   rollbackTarget: previous,
 };
-const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0d5e7bbe-8a3c-4f4e-9a26-0ad1d5c3e0a1';
 const lambdaCause = (message: string) =>
   JSON.stringify({ errorType: 'X', errorMessage: message, trace: [] });
 
@@ -149,102 +143,5 @@ describe('causeMessage', () => {
     expect(causeMessage({ Error: 'X', Cause: lambdaCause('why') })).toBe('why');
     expect(causeMessage({ Error: 'X', Cause: 'plain words' })).toBe('plain words');
     expect(causeMessage({ Error: 'X' })).toBeNull();
-  });
-});
-
-describe('auditRecordFor', () => {
-  it('fills every field even when the deployment stopped at the first state', () => {
-    const state: DeploymentState = { failure: { Error: 'InputInvalid', Cause: 'not JSON' } };
-    const outcome = decideOutcome(state);
-    const record = auditRecordFor(state, outcome, { id: 'arn:x', startedAt: null }, new Date(0));
-    expect(record).toMatchObject({
-      app: 'unknown',
-      outcome: 'Refused',
-      error: 'InputInvalid',
-      instances: [],
-    });
-    expect(Object.values(record).every((value) => value !== undefined)).toBe(true);
-  });
-
-  it.each([
-    {
-      label: 'an OpenPGP key by its fingerprint',
-      signer: {
-        type: 'openpgp' as const,
-        label: 'ci',
-        fingerprint: 'A'.repeat(40),
-        keyId: 'A'.repeat(16),
-        userIds: ['CI <ci@example.test>'],
-        signedAt: '2026-12-04T09:00:00.000Z',
-      },
-      expected: { signer: 'A'.repeat(40), signerType: 'openpgp', signerLabel: 'ci' },
-    },
-    {
-      label: 'a KMS key by its ARN',
-      signer: { type: 'kms' as const, keyArn: KMS_KEY_ARN, label: 'release', signedAt: null },
-      expected: { signer: KMS_KEY_ARN, signerType: 'kms', signerLabel: 'release' },
-    },
-  ])('names the signer of the verified release: $label', ({ signer, expected }) => {
-    // Prepare
-    const artifact = {
-      app: 'web',
-      version: '1.2.0',
-      bucket: 'artifacts',
-      key: request.key,
-      versionId: 'v3',
-      etag: 'e3',
-      sha256: 'c'.repeat(64),
-      size: 10,
-      signer,
-      signatureKey: `${request.key}.sig`,
-      signatureVersionId: null,
-    };
-    const state: DeploymentState = { request, artifact, failure: { Error: 'NoTargets' } };
-
-    // Act
-    const record = auditRecordFor(
-      state,
-      decideOutcome(state),
-      { id: 'x', startedAt: null },
-      new Date(0),
-    );
-
-    // Assess
-    expect(record.artifact).toMatchObject(expected);
-  });
-
-  it('marks the failed phase among the checks', () => {
-    const state: DeploymentState = {
-      request,
-      lock: { app: 'web', owner: 'arn:x', acquiredAt: '', expiresAt: '' },
-      plan,
-      rollout: { batchIndex: 0 },
-      command: {
-        phase: 'health',
-        app: 'web',
-        version: '1.2.0',
-        commands: [],
-        sentAt: '',
-        deadline: '',
-        waitSeconds: 1,
-        maxWaitSeconds: 1,
-        polls: 1,
-        done: false,
-      },
-      failure: { Error: 'HealthCheckFailed' },
-      rollback: { status: 'RolledBack' },
-    };
-    const record = auditRecordFor(
-      state,
-      decideOutcome(state),
-      { id: 'arn:x', startedAt: null },
-      new Date(0),
-    );
-    expect(Object.fromEntries(record.checks.map((c) => [c.name, c.result]))).toMatchObject({
-      install: 'passed',
-      health: 'failed',
-      rollback: 'passed',
-      record: 'skipped',
-    });
   });
 });

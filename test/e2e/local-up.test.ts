@@ -30,6 +30,19 @@ async function awsCliAvailable(): Promise<boolean> {
   return found;
 }
 
+const BOTO3_SCRIPT = join(import.meta.dirname, '..', 'helpers', 'boto3-client.py');
+
+async function pythonWithBoto3(): Promise<boolean> {
+  const found = await run('python3', ['-c', 'import boto3']).then(
+    () => true,
+    () => false,
+  );
+  if (!found && process.env['SIGNET_REQUIRE_TOOLS'] === '1') {
+    throw new Error('python3 with boto3 is required here but not installed (pip install boto3)');
+  }
+  return found;
+}
+
 // `signet local up`'s stack used by hand: the CLI's release and the AWS CLI's uploads both
 // start deployments, and the operator commands work against it.
 describe('the local stack, used by hand', () => {
@@ -107,6 +120,56 @@ describe('the local stack, used by hand', () => {
     expect(execution.status).toBe('SUCCEEDED');
     const served = await Promise.all(stack.instances.map(probeInstance));
     expect(served.map((i) => i.version)).toEqual(['1.1.0', '1.1.0']);
+  });
+
+  it('reads the record, lists the fleet and commands an instance with the AWS CLI', async (context) => {
+    if (!(await awsCliAvailable())) context.skip('the AWS CLI is not installed: not run');
+    // Prepare
+    const env = { ...process.env, ...stack.env };
+    const aws = async (...args: string[]) =>
+      JSON.parse((await run('aws', [...args, '--output', 'json'], { env })).stdout) as unknown;
+
+    // Act
+    const parameter = (await aws('ssm', 'get-parameter', '--name', '/signet/apps/web/release')) as {
+      Parameter: { Value: string; Type: string };
+    };
+    const described = (await aws(
+      'ec2',
+      'describe-instances',
+      '--filters',
+      'Name=tag:signet:app,Values=web',
+      'Name=instance-state-name,Values=running',
+    )) as { Reservations: { Instances: { InstanceId: string; State: { Name: string } }[] }[] };
+    const instance = stack.instances[0] ?? fail();
+    const sent = (await aws(
+      'ssm',
+      'send-command',
+      '--document-name',
+      'AWS-RunShellScript',
+      '--instance-ids',
+      instance.id,
+      '--parameters',
+      'commands=["echo \\"$SIGNET_HTTP_PORT\\""]',
+    )) as { Command: { CommandId: string; Status: string } };
+    const invocation = await commandResult(aws, sent.Command.CommandId, instance.id);
+
+    // Assess
+    expect(sent.Command.Status).toBe('Pending');
+    expect(invocation).toMatchObject({
+      Status: 'Success',
+      StatusDetails: 'Success',
+      ResponseCode: 0,
+      StandardOutputContent: `${instance.httpPort}\n`,
+    });
+    expect(parameter.Parameter.Type).toBe('String');
+    expect(JSON.parse(parameter.Parameter.Value)).toMatchObject({
+      app: 'web',
+      current: { version: '1.1.0', key: 'releases/web/web-1.1.0.tar.gz', bucket: stack.bucket },
+      previous: { version: '1.0.0' },
+    });
+    const found = described.Reservations.flatMap((r) => r.Instances);
+    expect(found.map((i) => i.InstanceId).sort()).toEqual(stack.instances.map((i) => i.id).sort());
+    expect(found.every((i) => i.State.Name === 'running')).toBe(true);
   });
 
   it('shows status and history, and redeploys and rolls back on request', async () => {
@@ -224,6 +287,54 @@ describe('the local stack, used by hand', () => {
     sfn.destroy();
   });
 
+  it('deploys, reads the record, runs a command and lists instances with boto3', async (context) => {
+    if (!(await pythonWithBoto3())) context.skip('python3 with boto3 is not installed: not run');
+    // Prepare
+    const artifact = await packageRelease({
+      sourceDir: EXAMPLE_APP_DIR,
+      app: 'web',
+      version: '1.3.0',
+      outFile: join(work, 'web-1.3.0.tar.gz'),
+    });
+    const signature = await signDetached(artifact.file, { home: gnupgHome });
+    const key = 'releases/web/web-1.3.0.tar.gz';
+    const request = {
+      bucket: stack.bucket,
+      app: 'web',
+      version: '1.3.0',
+      artifact: [artifact.file, key],
+      signature: [signature, `${key}.sig`],
+      instanceId: stack.instances[0]?.id,
+      tagKey: 'signet:app',
+    };
+
+    // Act
+    const { stdout } = await run('python3', [BOTO3_SCRIPT, JSON.stringify(request)], {
+      env: { ...process.env, ...stack.env },
+      timeout: 150_000,
+    });
+    const result = JSON.parse(stdout) as {
+      record: { current: { version: string; versionId: string } };
+      sentStatus: string;
+      invocation: Record<string, unknown>;
+      instances: string[];
+    };
+
+    // Assess
+    expect(result.record.current.version).toBe('1.3.0');
+    expect(result.record.current.versionId).toEqual(expect.any(String));
+    expect(result.sentStatus).toBe('Pending');
+    expect(result.invocation).toEqual({
+      Status: 'Success',
+      StatusDetails: 'Success',
+      ResponseCode: 0,
+      StandardOutputContent: 'from-boto3\n',
+    });
+    expect(result.instances).toEqual(stack.instances.map((i) => i.id).sort());
+    const served = await Promise.all(stack.instances.map(probeInstance));
+    expect(served.map((i) => i.version)).toEqual(['1.3.0', '1.3.0']);
+  }, 180_000);
+
   it('answers a wrong command line with exit code 2 and missing settings with 3', async () => {
     expect((await runSignet(['deploy', 'web'])).code).toBe(2);
     expect((await runSignet(['status'])).code).toBe(2);
@@ -238,6 +349,29 @@ describe('the local stack, used by hand', () => {
     }
   });
 });
+
+/** Polls `aws ssm get-command-invocation` until the invocation ended (at most 20 s). */
+async function commandResult(
+  aws: (...args: string[]) => Promise<unknown>,
+  commandId: string,
+  instanceId: string,
+): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    const answer = (await aws(
+      'ssm',
+      'get-command-invocation',
+      '--command-id',
+      commandId,
+      '--instance-id',
+      instanceId,
+    ).catch(() => ({ Status: 'InvocationDoesNotExist' }))) as Record<string, unknown>;
+    if (['Success', 'Failed', 'TimedOut', 'Cancelled'].includes(String(answer['Status']))) {
+      return answer;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`command ${commandId} on ${instanceId} did not end within 20 s`);
+}
 
 function fail(): never {
   throw new Error('the stack has fewer instances than expected');

@@ -93,6 +93,8 @@ describe('normalize-input', () => {
       versionId: 'v1',
       intent: 'rollback',
       requestedBy: 'alice',
+      // What "back" is from: ResolveTargets refuses the rollback if this changed meanwhile.
+      fromVersion: '1.1.0',
     });
   });
 

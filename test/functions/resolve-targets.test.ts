@@ -103,6 +103,71 @@ describe('resolve-targets', () => {
     expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
   });
 
+  describe('a rollback, under the lock', () => {
+    const deployed = (version: string) => ({
+      version,
+      bucket: 'artifacts',
+      key: `releases/web/web-${version}.tar.gz`,
+      versionId: `v-${version}`,
+      etag: 'e',
+      sha256: 'a'.repeat(64),
+      signer: 'F'.repeat(40),
+      signatureKey: null,
+      signatureVersionId: null,
+      deployedAt: '',
+      execution: 'arn:other',
+    });
+    const rollback: DeploymentRequest = {
+      ...releaseOf('1.2.0'),
+      intent: 'rollback',
+      source: 'manual',
+      fromVersion: '1.3.0',
+    };
+    const recordWith = (current: string, previous: string) => {
+      ssm.reset();
+      stubAppParameters(ssm, {
+        config: { rollout: { batchSize: 2 } },
+        record: {
+          app: 'web',
+          current: deployed(current),
+          previous: deployed(previous),
+          highestVersion: current,
+        },
+      });
+      ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    };
+
+    it('refuses it when another release became current after it was asked', async () => {
+      // Prepare: asked while 1.3.0 was current; 1.5.0 finished deploying before the lock.
+      recordWith('1.5.0', '1.3.0');
+
+      // Act
+      const result = handler({ app: 'web', request: rollback }, testTools());
+
+      // Assess
+      await expect(result).rejects.toMatchObject({
+        name: 'RollbackOutdated',
+        message: expect.stringMatching(
+          /while 1\.3\.0 was current \(back to 1\.2\.0\), but 1\.5\.0 is current now.*status web/,
+        ),
+        details: { fromVersion: '1.3.0', current: '1.5.0', target: '1.2.0' },
+      });
+      expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    });
+
+    it('plans it when the release it goes back from is still current', async () => {
+      // Prepare
+      recordWith('1.3.0', '1.2.0');
+      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+      // Act
+      const result = handler({ app: 'web', request: rollback }, testTools());
+
+      // Assess: it gets past the check, to the fleet.
+      await expect(result).rejects.toMatchObject({ name: 'NoTargets' });
+    });
+  });
+
   it('fails with NoTargets when nothing is tagged', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     await expect(
@@ -126,5 +191,78 @@ describe('resolve-targets', () => {
       name: 'TargetsUnavailable',
       message: expect.stringMatching(/i-b \(stopped\).*i-c \(ConnectionLost\)/),
     });
+  });
+
+  function fleetOf(instances: Instance[], online: Record<string, string>) {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: instances }] });
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: Object.entries(online).map(([id, ping]) => ({
+        InstanceId: id,
+        PingStatus: ping as 'Online',
+      })),
+    });
+  }
+
+  it('skips unreachable instances, naming them, when the app allows it', async () => {
+    // Prepare
+    ssm.reset();
+    stubAppParameters(ssm, { config: { rollout: { onUnreachable: 'skip' } } });
+    fleetOf([instance('i-a'), instance('i-b', 'stopped'), instance('i-c')], {
+      'i-a': 'Online',
+      'i-c': 'ConnectionLost',
+    });
+
+    // Act
+    const plan = await handler({ app: 'web', request: releaseOf('1.2.0') }, testTools());
+
+    // Assess
+    expect(plan.batches).toEqual([['i-a']]);
+    expect(plan.excluded).toEqual([
+      { instanceId: 'i-b', reason: 'stopped' },
+      { instanceId: 'i-c', reason: 'ConnectionLost' },
+    ]);
+  });
+
+  it('names terminated instances without waiting for them', async () => {
+    // Prepare
+    fleetOf([instance('i-a'), instance('i-t', 'terminated'), instance('i-s', 'shutting-down')], {
+      'i-a': 'Online',
+    });
+
+    // Act
+    const plan = await handler({ app: 'web', request: releaseOf('1.2.0') }, testTools());
+
+    // Assess
+    expect(plan.batches).toEqual([['i-a']]);
+    expect(plan.terminated).toEqual(['i-s', 'i-t']);
+    expect(plan.excluded).toEqual([]);
+  });
+
+  it.each([
+    ['a percentage batch', { batchSize: '25%' }, [3, 3, 3, 1], 0],
+    [
+      'batches shrunk to keep minimumHealthy',
+      { batchSize: 10, minimumHealthy: '80%' },
+      [2, 2, 2, 2, 2],
+      0,
+    ],
+    ['a count of failures', { batchSize: 5, maximumFailed: 2 }, [5, 5], 2],
+    ['a share of failures, rounded down', { batchSize: 5, maximumFailed: '15%' }, [5, 5], 1],
+  ])('plans %s', async (_label, rollout, sizes, maximumFailed) => {
+    // Prepare
+    ssm.reset();
+    stubAppParameters(ssm, { config: { rollout } });
+    const ids = Array.from({ length: 10 }, (_, i) => `i-${i}`);
+    fleetOf(
+      ids.map((id) => instance(id)),
+      Object.fromEntries(ids.map((id) => [id, 'Online'])),
+    );
+
+    // Act
+    const plan = await handler({ app: 'web', request: releaseOf('1.2.0') }, testTools());
+
+    // Assess
+    expect(plan.batches.map((batch) => batch.length)).toEqual(sizes);
+    expect(plan.tolerance).toMatchObject({ instanceCount: 10, maximumFailed });
   });
 });

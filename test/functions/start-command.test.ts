@@ -117,4 +117,88 @@ describe('start-command', () => {
     await expect(handler(hostile, testTools())).rejects.toMatchObject({ name: 'InputInvalid' });
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
+
+  describe('with tolerated failures', () => {
+    const tolerance = { instanceCount: 4, maximumFailed: 2, minimumHealthy: 0 };
+    const tolerated = [{ instanceId: 'i-a', phase: 'install', status: 'Failed' }];
+
+    it('health-checks only the batch instances that did not fail, and carries the policy', async () => {
+      // Act
+      const state = await handler(
+        { ...event('health', [['i-a', 'i-b']]), tolerance, tolerated },
+        testTools(),
+      );
+
+      // Assess
+      expect(ssm.commandCalls(SendCommandCommand)[0]?.args[0].input.InstanceIds).toEqual(['i-b']);
+      expect(state).toMatchObject({ tolerance, tolerated, done: false });
+    });
+
+    it('sends nothing and is done when every instance of the batch failed within tolerance', async () => {
+      // Act
+      const state = await handler(
+        { ...event('health', [['i-a']]), tolerance, tolerated },
+        testTools(),
+      );
+
+      // Assess
+      expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
+      expect(state).toMatchObject({ commands: [], done: true, tolerated });
+    });
+
+    it('rolls back every touched instance, failed ones included, with no tolerance', async () => {
+      // Act
+      const state = await handler(
+        { ...event('rollback', [['i-a', 'i-b'], ['i-c']], 1), tolerance, tolerated },
+        testTools(),
+      );
+
+      // Assess
+      expect(ssm.commandCalls(SendCommandCommand)[0]?.args[0].input.InstanceIds).toEqual([
+        'i-a',
+        'i-b',
+        'i-c',
+      ]);
+      expect(state.tolerance).toBeUndefined();
+    });
+  });
+
+  it.each([
+    ['throttling', 'ThrottlingException', 400, 'AwsThrottled'],
+    ['access denied', 'AccessDeniedException', 403, 'AwsRequestFailed'],
+  ])('turns %s at SendCommand into %s', async (_label, name, code, expected) => {
+    // Prepare
+    const error = Object.assign(new Error(`${name}: not for you`), {
+      name,
+      $metadata: { httpStatusCode: code },
+      $fault: 'client',
+    });
+    ssm.on(SendCommandCommand).rejects(error);
+
+    // Act / Assess
+    await expect(handler(event('install', [ids(2)]), testTools())).rejects.toMatchObject({
+      name: expected,
+      message: expect.stringContaining('not for you'),
+    });
+  });
+
+  it.each([
+    ['health', ['web-5xx']],
+    ['install', undefined],
+    ['rollback-health', undefined],
+  ] as const)(
+    'carries the app’s alarm gate into a %s phase only where it applies',
+    async (phase, alarms) => {
+      // Prepare
+      ssm.reset();
+      stubAppParameters(ssm, { config: { health: { alarms: ['web-5xx'] } } });
+      ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-1' } });
+
+      // Act
+      const state = await handler(event(phase, [ids(2)]), testTools());
+
+      // Assess
+      expect(state.alarms).toEqual(alarms);
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../core/deployment-events.ts';
 import {
   executionFailedPattern,
+  executionStoppedPattern,
   releaseUploadedPattern,
   signetAlertPattern,
 } from '../../core/event-patterns.ts';
@@ -97,7 +98,7 @@ function signetEvent(detailType: string) {
 // GIVEN the stack, synthesized once; its rules' patterns with the bucket name and state machine
 // ARN that CloudFormation would fill in.
 let synth: SynthesizedSignet;
-let deployed: Record<'release' | 'signetAlert' | 'executionFailed', unknown>;
+let deployed: Record<'release' | 'signetAlert' | 'executionFailed' | 'executionStopped', unknown>;
 let rules: ReturnType<typeof resourcesOfType>;
 beforeAll(() => {
   synth = synthesizeSignet();
@@ -112,6 +113,7 @@ beforeAll(() => {
     release: patternAt('/ReleaseTrigger/Rule/Resource'),
     signetAlert: patternAt('/Alerts/SignetAlertRule/Resource'),
     executionFailed: patternAt('/Alerts/ExecutionFailedRule/Resource'),
+    executionStopped: patternAt('/ExecutionStopped/Rule/Resource'),
   };
 });
 afterAll(() => synth.cleanup());
@@ -121,7 +123,8 @@ describe('rule patterns', () => {
     expect(deployed.release).toEqual(releaseUploadedPattern(BUCKET));
     expect(deployed.signetAlert).toEqual(signetAlertPattern());
     expect(deployed.executionFailed).toEqual(executionFailedPattern(STATE_MACHINE_ARN));
-    expect(Object.keys(rules)).toHaveLength(3);
+    expect(deployed.executionStopped).toEqual(executionStoppedPattern(STATE_MACHINE_ARN));
+    expect(Object.keys(rules)).toHaveLength(4);
   });
 
   it.each([
@@ -149,6 +152,20 @@ describe('rule patterns', () => {
     (status, expected) => {
       const event = executionStatusChange(STATE_MACHINE_ARN, status);
       expect(matchesEventPattern(deployed.executionFailed, event)).toBe(expected);
+    },
+  );
+
+  it.each([
+    ['FAILED', false],
+    ['TIMED_OUT', true],
+    ['ABORTED', true],
+    ['SUCCEEDED', false],
+    ['RUNNING', false],
+  ])(
+    'the stopped-execution rule on the Step Functions sample event with status %s -> %s',
+    (status, expected) => {
+      const event = executionStatusChange(STATE_MACHINE_ARN, status);
+      expect(matchesEventPattern(deployed.executionStopped, event)).toBe(expected);
     },
   );
 
@@ -224,6 +241,14 @@ describe('alert wiring', () => {
       ]);
     },
   );
+
+  it('routes stopped and timed-out executions to record-outcome, which audits them', () => {
+    const rule = rules[logicalIdAt(synth.stack, '/ExecutionStopped/Rule/Resource')];
+    const fn = logicalIdAt(synth.stack, '/Functions/RecordOutcome/Resource');
+    expect(rule?.Properties['Targets']).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } }),
+    ]);
+  });
 
   it('routes uploads to start-deployment', () => {
     const rule = rules[logicalIdAt(synth.stack, '/ReleaseTrigger/Rule/Resource')];

@@ -36,7 +36,15 @@ const EXPECTED_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'start-command': ['s3:GetObject', 's3:GetObjectVersion', 'ssm:GetParameter', 'ssm:SendCommand'],
   'check-command': ['ssm:ListCommandInvocations'],
   'record-release': ['ssm:GetParameter', 'ssm:PutParameter'],
-  'record-outcome': ['dynamodb:PutItem', 'dynamodb:Query'],
+  'record-outcome': [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'events:PutEvents',
+    'states:DescribeExecution',
+  ],
   'release-lock': ['dynamodb:DeleteItem'],
   'emit-event': ['events:PutEvents'],
 };
@@ -292,12 +300,6 @@ describe('named resources', () => {
       'ForAllValues:StringEquals',
       ['lock#web', 'lock#api'],
     ],
-    [
-      'record-outcome',
-      ['dynamodb:Query', 'dynamodb:PutItem'],
-      'ForAllValues:StringLike',
-      ['audit#*'],
-    ],
   ])('%s reaches only its own items of the state table', (id, actions, operator, keys) => {
     const statements = functionStatements(id).filter((s) =>
       actionsOf(s)[0]?.startsWith('dynamodb:'),
@@ -312,6 +314,32 @@ describe('named resources', () => {
     ]);
   });
 
+  it('lets record-outcome write only audit items, and delete only lock items', () => {
+    const statements = functionStatements('record-outcome').filter((s) =>
+      actionsOf(s)[0]?.startsWith('dynamodb:'),
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn,
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['audit#*', 'audit-head#*', 'audit-run#*'],
+          },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:DeleteItem',
+        Resource: tableArn,
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['lock#web', 'lock#api'] },
+        },
+      },
+    ]);
+  });
+
   it('lets start-deployment start only this state machine, acquire-lock describe only its executions', () => {
     expect(statementsWith('start-deployment', 'states:StartExecution')[0]?.Resource).toEqual(
       arnOf('states', [`:stateMachine:${stateMachineName}`]),
@@ -319,18 +347,24 @@ describe('named resources', () => {
     expect(statementsWith('acquire-lock', 'states:DescribeExecution')[0]?.Resource).toEqual(
       arnOf('states', [`:execution:${stateMachineName}:*`]),
     );
+    expect(statementsWith('record-outcome', 'states:DescribeExecution')[0]?.Resource).toEqual(
+      arnOf('states', [`:execution:${stateMachineName}:*`]),
+    );
   });
 
-  it('lets emit-event put only source "signet" events on the default bus', () => {
-    expect(statementsWith('emit-event', 'events:PutEvents')).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'events:PutEvents',
-        Resource: arnOf('events', [':event-bus/default']),
-        Condition: { StringEquals: { 'events:source': ['signet'] } },
-      },
-    ]);
-  });
+  it.each(['emit-event', 'record-outcome'])(
+    'lets %s put only source "signet" events on the default bus',
+    (id) => {
+      expect(statementsWith(id, 'events:PutEvents')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: arnOf('events', [':event-bus/default']),
+          Condition: { StringEquals: { 'events:source': ['signet'] } },
+        },
+      ]);
+    },
+  );
 });
 
 describe('state machine role', () => {
@@ -354,17 +388,21 @@ describe('state machine role', () => {
     ]);
   });
 
-  it('lets only EventBridge, for the release rule, invoke a function directly', () => {
+  it('lets only EventBridge, for its two rules, invoke a function directly', () => {
     const permissions = Object.values(resourcesOfType(synth.template, 'AWS::Lambda::Permission'));
-    const rule = logicalIdAt(synth.stack, '/ReleaseTrigger/Rule/Resource');
-    expect(permissions.map((p) => p.Properties)).toEqual([
-      {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [functionId('start-deployment'), 'Arn'] },
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [rule, 'Arn'] },
-      },
-    ]);
+    const invokedBy = (id: string, rulePath: string) => ({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId(id), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [logicalIdAt(synth.stack, rulePath), 'Arn'] },
+    });
+    expect(permissions.map((p) => p.Properties)).toEqual(
+      expect.arrayContaining([
+        invokedBy('start-deployment', '/ReleaseTrigger/Rule/Resource'),
+        invokedBy('record-outcome', '/ExecutionStopped/Rule/Resource'),
+      ]),
+    );
+    expect(permissions).toHaveLength(2);
   });
 });
 

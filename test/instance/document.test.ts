@@ -80,7 +80,7 @@ describe('documents/signet-deploy.json', () => {
 
   it('cannot be built from a script whose patterns differ from the document', () => {
     const loosened = script.replace(
-      "define_parameter Action '^(install|rollback|health)$'",
+      "define_parameter Action '^(install|rollback|health|stop)$'",
       "define_parameter Action '^.*$'",
     );
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,6 +75,36 @@ describe('per-app host lock', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('reclaimed a stale lock of web');
+  });
+
+  it('reclaims a lock whose owner has exited but is not yet reaped (a zombie)', async () => {
+    // Prepare: a parent that never waits for its child, so the exited child stays a zombie, as
+    // a cancelled command can under the agent's `sh -c` until its parent reaps it.
+    const parent = spawn('bash', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 30'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const zombie = Number(
+        await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(`${d}`))),
+      );
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'Z'; i += 1) {
+        await sleep(20);
+        const stat = readFileSync(`/proc/${zombie}/stat`, 'utf8');
+        state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '';
+      }
+      expect(state).toBe('Z');
+      writeLock(`${zombie} ${startTime(zombie)}`);
+
+      // Act
+      const result = await host.install(host.publish('1.0.0'));
+
+      // Assess
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain('reclaimed a stale lock of web');
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('respects a lock held by a live process', async () => {

@@ -60,11 +60,26 @@ describe('statemachine/deploy.asl.json', () => {
     expect(tasksIn(DEFINITION, rollbackPhase(DEFINITION)).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('decides on a rollback in a Choice that records the outcome when it cannot roll back', () => {
+  it('decides on a rollback in a Choice that stops and flags touched instances when it cannot', () => {
+    // Prepare
+    const decision = DEFINITION.States[ROLLBACK_DECISION] as { Default?: string };
+    const stopDecision = DEFINITION.States[decision.Default ?? ''];
+
     // Assess
-    expect(DEFINITION.States[ROLLBACK_DECISION]).toMatchObject({
+    expect(decision).toMatchObject({ Type: 'Choice', Default: 'StopIfTouched?' });
+    expect(stopDecision).toMatchObject({
       Type: 'Choice',
+      Choices: [{ Variable: '$.rollout', IsPresent: true, Next: 'StartStop' }],
       Default: RECORD_OUTCOME,
+    });
+    expect(DEFINITION.States['StartStop']).toMatchObject({
+      Parameters: { phase: 'stop', 'release.$': '$.artifact' },
+      ResultPath: '$.rollbackCommand',
+    });
+    expect(DEFINITION.States['MarkStopped']).toMatchObject({
+      Result: { status: 'Stopped' },
+      ResultPath: '$.rollback',
+      Next: RECORD_OUTCOME,
     });
   });
 
