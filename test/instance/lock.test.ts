@@ -88,7 +88,7 @@ describe('per-app host lock', () => {
         await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(`${d}`))),
       );
       let state = '';
-      for (let i = 0; i < 100 && state !== 'Z'; i += 1) {
+      for (let i = 0; i < 500 && state !== 'Z'; i += 1) {
         await sleep(20);
         const stat = readFileSync(`/proc/${zombie}/stat`, 'utf8');
         state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '';
