@@ -22,8 +22,8 @@ const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 /**
  * Reads the deployment's config file: the apps (with their trusted keys as files next to it,
  * each parsed as an OpenPGP public key here, before anything is synthesized, and their trusted
- * KMS key ARNs), the KMS release key, alert emails and retention. Unknown keys are refused, as in app configs: a misspelt field must not fall back
- * to a default unnoticed. The construct validates the values once more when it is built.
+ * KMS key ARNs), the KMS release key, alert emails and retention. Unknown keys are refused, as
+ * in app configs: a misspelt field must not fall back to a default unnoticed. The construct validates the values once more when it is built.
  */
 export async function loadSignetConfig(file: string): Promise<SignetConfig> {
   const raw = await readJson(file);

@@ -79,7 +79,9 @@ export const ssmRunCommandContract: Contract = {
     'DescribeInstanceInformation',
   ],
   unsupported: {
-    moto: 'moto 5.2 Run Command is a stub (DescribeInstanceInformation and ListCommandInvocations answer 500)',
+    moto:
+      'moto 5.2 Run Command is a stub ' +
+      '(DescribeInstanceInformation and ListCommandInvocations answer 500)',
   },
   cases: [
     contractCase({

@@ -102,7 +102,7 @@ const failedWithOutput = (commandId: string) => (input: { CommandId?: string }) 
 });
 
 describe('the execution state at 200 instances', () => {
-  it('stays far under 256 KB when every instance fails with 6 KB of output, and so does rollback', async () => {
+  it('stays far under 256 KB when each instance fails with 6 KB of output, rollback too', async () => {
     // Prepare: the handlers, fed by SDK mocks as large as SSM's answers get.
     const ec2 = mockClient(EC2Client);
     const ssm = mockClient(SSMClient);

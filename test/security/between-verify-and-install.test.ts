@@ -45,7 +45,7 @@ describe('between verification and install, on the local stack', () => {
     await h.close();
   });
 
-  it('case 13: fails an artifact overwritten after verification on the host (ChecksumMismatchOnHost), keeping the fleet on the current release', async () => {
+  it('case 13: fails an artifact overwritten after verification on the host, fleet kept', async () => {
     // Prepare: hold the app's lock, so the deployment waits between verify and install
     await h.dynamodb.send(
       new PutItemCommand({

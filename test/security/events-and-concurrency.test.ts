@@ -100,7 +100,7 @@ describe('events and concurrency, on the local stack', () => {
       }
     });
 
-    it('starts nothing for a key holding a literal %2E, never decoding an EventBridge key twice', async () => {
+    it('starts nothing for a key with a literal %2E: an EventBridge key is decoded once', async () => {
       // Prepare: decoded twice, this key would name the release web 1.50.0's artifact
       const before = h.stack.stepFunctions.executions().length;
       const ignored = await ignoredUploads(h);

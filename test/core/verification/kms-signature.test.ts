@@ -105,7 +105,7 @@ describe('verifyArtifactStream with a KMS signature document', () => {
     expect(questions).toBe(0);
   });
 
-  it('refuses a genuine document whose keyArn was swapped for a trusted key, as SignatureInvalid', async () => {
+  it('refuses a genuine document with its keyArn swapped for a trusted one: SignatureInvalid', async () => {
     // Prepare: the keyArn only picks the key to ask; KMS decides.
     const byOther = JSON.parse(new TextDecoder().decode(await signed(artifact, otherArn)));
     const relabelled = text(JSON.stringify({ ...byOther, keyArn }));
